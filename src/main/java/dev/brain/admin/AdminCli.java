@@ -1,0 +1,172 @@
+package dev.brain.admin;
+
+import dev.brain.auth.ApiKeys;
+import dev.brain.auth.KeyDao;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/** `brain admin ...`: results on stdout, everything else on stderr. Returns the exit code. */
+public final class AdminCli {
+    public static final String USAGE = """
+            usage:
+              brain admin customer add --id <id> --name <name> --tier a|b|c
+              brain admin customer set-tier --id <id> --tier a|b|c
+              brain admin customer list
+              brain admin agent add --id <id> --customer <customer-id> [--kind <kind>]
+              brain admin agent list [--customer <customer-id>]
+              brain admin key create --agent <agent-id> [--label <text>]   (prints the key, once)
+              brain admin key revoke --id <key-id>
+              brain admin key list [--agent <agent-id>]""";
+
+    private final Jdbi jdbi;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public AdminCli(Jdbi jdbi, PrintStream out, PrintStream err) {
+        this.jdbi = jdbi;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** args[0] is "admin". Throws UsageException on bad arguments. */
+    public int run(String[] args) {
+        if (args.length < 3) {
+            throw new UsageException("admin needs a subject and a verb");
+        }
+        String command = args[1] + " " + args[2];
+        return switch (command) {
+            case "customer add" -> customerAdd(new Args(args, 3, Set.of("id", "name", "tier")));
+            case "customer set-tier" -> setTier(new Args(args, 3, Set.of("id", "tier")));
+            case "customer list" -> customerList(new Args(args, 3, Set.of()));
+            case "agent add" -> agentAdd(new Args(args, 3, Set.of("id", "customer", "kind")));
+            case "agent list" -> agentList(new Args(args, 3, Set.of("customer")));
+            case "key create" -> keyCreate(new Args(args, 3, Set.of("agent", "label")));
+            case "key revoke" -> keyRevoke(new Args(args, 3, Set.of("id")));
+            case "key list" -> keyList(new Args(args, 3, Set.of("agent")));
+            case "demo ensure" -> demo(new Args(args, 3, Set.of("key-file")));
+            default -> throw new UsageException("unknown command 'admin " + command + "'");
+        };
+    }
+
+    private int customerAdd(Args a) {
+        String id = a.id("id");
+        String name = a.required("name");
+        String tier = a.tier();
+        if (tenants().addCustomer(id, name, tier) == 0) {
+            err.println("customer " + id + " already exists");
+            return 1;
+        }
+        err.println("customer " + id + " added (tier " + tier + ")");
+        return 0;
+    }
+
+    private int setTier(Args a) {
+        String id = a.id("id");
+        String tier = a.tier();
+        if (tenants().setTier(id, tier) == 0) {
+            err.println("no customer " + id);
+            return 1;
+        }
+        err.println("customer " + id + " is now tier " + tier);
+        return 0;
+    }
+
+    private int customerList(Args a) {
+        out.println("id\tname\ttier\tcreated_at");
+        tenants().customers().forEach(c -> out.println(c.id() + "\t" + c.name() + "\t" + c.privacyTier() + "\t" + c.createdAt()));
+        return 0;
+    }
+
+    private int agentAdd(Args a) {
+        String id = a.id("id");
+        String customer = a.id("customer");
+        TenantDao dao = tenants();
+        if (!dao.customerExists(customer)) {
+            err.println("no customer " + customer);
+            return 1;
+        }
+        if (dao.addAgent(id, customer, a.optional("kind")) == 0) {
+            err.println("agent " + id + " already exists");
+            return 1;
+        }
+        err.println("agent " + id + " added to " + customer);
+        return 0;
+    }
+
+    private int agentList(Args a) {
+        out.println("id\tcustomer_id\tkind\tversion\tlast_seen_at");
+        tenants().agents(a.optional("customer")).forEach(g -> out.println(
+                g.id() + "\t" + g.customerId() + "\t" + nz(g.kind()) + "\t" + nz(g.version()) + "\t" + nz(g.lastSeenAt())));
+        return 0;
+    }
+
+    private int keyCreate(Args a) {
+        String agent = a.id("agent");
+        if (!tenants().agentExists(agent)) {
+            err.println("no agent " + agent);
+            return 1;
+        }
+        String secret = ApiKeys.newSecret();
+        String keyId = ApiKeys.newKeyId();
+        jdbi.useExtension(KeyDao.class, dao -> dao.insert(keyId, agent, ApiKeys.hash(secret), a.optional("label")));
+        err.println("key " + keyId + " created for " + agent + "; it is shown once, store it now");
+        out.println(secret);
+        return 0;
+    }
+
+    private int keyRevoke(Args a) {
+        String id = a.id("id");
+        if (jdbi.withExtension(KeyDao.class, dao -> dao.revoke(id)) == 0) {
+            err.println("no active key " + id);
+            return 1;
+        }
+        err.println("key " + id + " revoked");
+        return 0;
+    }
+
+    private int keyList(Args a) {
+        out.println("id\tagent_id\tcustomer_id\tlabel\tcreated_at\trevoked_at");
+        jdbi.withExtension(KeyDao.class, dao -> dao.list(a.optional("agent"))).forEach(k -> out.println(
+                k.id() + "\t" + k.agentId() + "\t" + k.customerId() + "\t" + nz(k.label()) + "\t" + k.createdAt() + "\t" + nz(k.revokedAt())));
+        return 0;
+    }
+
+    /** For `make run`: a demo customer, agent and key, created once; the key is kept in a local file. */
+    private int demo(Args a) {
+        Path keyFile = Path.of(a.required("key-file"));
+        TenantDao dao = tenants();
+        dao.addCustomer("cust_demo", "Demo customer", "b");
+        dao.addAgent("agent_demo", "cust_demo", "demo");
+        try {
+            if (Files.isRegularFile(keyFile)) {
+                String existing = Files.readString(keyFile, StandardCharsets.UTF_8).trim();
+                if (jdbi.withExtension(KeyDao.class, k -> k.findActive(ApiKeys.hash(existing))).isPresent()) {
+                    out.println(existing);
+                    return 0;
+                }
+            }
+            String secret = ApiKeys.newSecret();
+            jdbi.useExtension(KeyDao.class, k -> k.insert(ApiKeys.newKeyId(), "agent_demo", ApiKeys.hash(secret), "demo"));
+            Files.createDirectories(keyFile.toAbsolutePath().getParent());
+            Files.writeString(keyFile, secret + "\n", StandardCharsets.UTF_8);
+            out.println(secret);
+            return 0;
+        } catch (IOException e) {
+            err.println("cannot use " + keyFile + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private TenantDao tenants() {
+        return jdbi.onDemand(TenantDao.class);
+    }
+
+    private static String nz(Object o) {
+        return o == null ? "" : o.toString();
+    }
+}

@@ -1,0 +1,5 @@
+package dev.brain.auth;
+
+/** Who an API key speaks for: attribution comes from here, never from the request body. */
+public record Principal(String keyId, String agentId, String customerId, String privacyTier) {
+}

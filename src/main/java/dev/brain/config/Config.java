@@ -1,0 +1,127 @@
+package dev.brain.config;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/** Every setting, read once from the environment; each has a safe default. */
+public record Config(
+        String databaseUrl,
+        String host,
+        int port,
+        boolean migrate,
+        String adminToken,
+        int retentionDays,
+        double rateLimitPerSecond,
+        int rateLimitBurst,
+        int dbPoolSize,
+        Duration dbAcquireTimeout,
+        Duration dbSocketTimeout,
+        Duration keyCacheTtl,
+        int partitionMonthsAhead,
+        Duration maintenanceInterval,
+        Duration shutdownGrace) {
+
+    public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
+
+    public static Config fromEnv() {
+        return from(System.getenv());
+    }
+
+    public static Config from(Map<String, String> env) {
+        var e = new Env(env);
+        return new Config(
+                jdbcUrl(e.string("DATABASE_URL", LOCAL_DATABASE_URL)),
+                e.string("BRAIN_HOST", "0.0.0.0"),
+                e.integer("BRAIN_PORT", 8080, 0, 65535),
+                e.bool("BRAIN_MIGRATE", true),
+                e.string("BRAIN_ADMIN_TOKEN", ""),
+                e.integer("BRAIN_RETENTION_DAYS", 400, 1, 36500),
+                e.decimal("BRAIN_RATE_LIMIT_RPS", 100, 0, 1_000_000),
+                e.integer("BRAIN_RATE_LIMIT_BURST", 200, 1, 1_000_000),
+                e.integer("BRAIN_DB_POOL_SIZE", 10, 1, 500),
+                Duration.ofMillis(e.integer("BRAIN_DB_ACQUIRE_TIMEOUT_MS", 2000, 250, 60_000)),
+                Duration.ofMillis(e.integer("BRAIN_DB_SOCKET_TIMEOUT_MS", 10_000, 1000, 600_000)),
+                Duration.ofSeconds(e.integer("BRAIN_KEY_CACHE_SECONDS", 10, 0, 30)),
+                e.integer("BRAIN_PARTITION_MONTHS_AHEAD", 3, 1, 24),
+                Duration.ofSeconds(e.integer("BRAIN_MAINTENANCE_INTERVAL_S", 3600, 1, 86_400)),
+                Duration.ofSeconds(e.integer("BRAIN_SHUTDOWN_GRACE_S", 10, 0, 300)));
+    }
+
+    /** Accepts jdbc:postgresql://... as is, and turns postgres://user:pass@host:port/db into JDBC form. */
+    public static String jdbcUrl(String url) {
+        if (url.startsWith("jdbc:")) {
+            return url;
+        }
+        if (!url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
+            throw new ConfigException("DATABASE_URL must start with jdbc:postgresql://, postgres:// or postgresql://");
+        }
+        URI uri = URI.create(url);
+        var jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
+        if (uri.getPort() > 0) {
+            jdbc.append(':').append(uri.getPort());
+        }
+        jdbc.append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath());
+        var params = new StringBuilder(uri.getRawQuery() == null ? "" : uri.getRawQuery());
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+            appendParam(params, "user", decode(user));
+            if (colon >= 0) {
+                appendParam(params, "password", decode(userInfo.substring(colon + 1)));
+            }
+        }
+        return params.length() == 0 ? jdbc.toString() : jdbc.append('?').append(params).toString();
+    }
+
+    private static void appendParam(StringBuilder params, String name, String value) {
+        if (params.length() > 0) {
+            params.append('&');
+        }
+        params.append(name).append('=').append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private record Env(Map<String, String> env) {
+        String string(String name, String fallback) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? fallback : v.trim();
+        }
+
+        boolean bool(String name, boolean fallback) {
+            String v = string(name, String.valueOf(fallback)).toLowerCase();
+            return switch (v) {
+                case "true", "1", "yes", "on" -> true;
+                case "false", "0", "no", "off" -> false;
+                default -> throw new ConfigException(name + " must be true or false, got '" + v + "'");
+            };
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            return (int) decimal(name, fallback, min, max);
+        }
+
+        double decimal(String name, double fallback, double min, double max) {
+            String v = string(name, null);
+            if (v == null) {
+                return fallback;
+            }
+            double d;
+            try {
+                d = Double.parseDouble(v);
+            } catch (NumberFormatException ex) {
+                throw new ConfigException(name + " must be a number, got '" + v + "'");
+            }
+            if (d < min || d > max || Double.isNaN(d)) {
+                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + v);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.brain.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.brain.config.Config;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+/** The connection pool, migrations, and the Jdbi handle over them. */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin()).installPlugin(new SqlObjectPlugin());
+    }
+
+    public static Database open(Config config) {
+        return open(config, config.dbPoolSize());
+    }
+
+    public static Database open(Config config, int poolSize) {
+        var hc = new HikariConfig();
+        hc.setJdbcUrl(withTimeouts(config));
+        hc.setMaximumPoolSize(poolSize);
+        hc.setMinimumIdle(Math.min(2, poolSize));
+        hc.setConnectionTimeout(config.dbAcquireTimeout().toMillis());
+        hc.setValidationTimeout(Math.min(1000, config.dbAcquireTimeout().toMillis() - 1));
+        // Start even when PostgreSQL is down; callers find out on first use (503, /readyz).
+        hc.setInitializationFailTimeout(-1);
+        hc.setPoolName("brain");
+        return new Database(new HikariDataSource(hc));
+    }
+
+    private static String withTimeouts(Config config) {
+        String url = config.databaseUrl();
+        String sep = url.contains("?") ? "&" : "?";
+        var extra = new StringBuilder();
+        if (!url.contains("connectTimeout=")) {
+            extra.append("connectTimeout=").append(Math.max(1, config.dbAcquireTimeout().toSeconds()));
+        }
+        if (!url.contains("socketTimeout=")) {
+            extra.append(extra.length() > 0 ? "&" : "").append("socketTimeout=").append(config.dbSocketTimeout().toSeconds());
+        }
+        if (!url.contains("ApplicationName=")) {
+            extra.append(extra.length() > 0 ? "&" : "").append("ApplicationName=brain");
+        }
+        return extra.length() == 0 ? url : url + sep + extra;
+    }
+
+    public static Flyway flyway(DataSource dataSource) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migrations")
+                .loggers("slf4j")
+                .load();
+    }
+
+    /** Applies pending migrations; returns how many ran. */
+    public int migrate() {
+        return flyway(dataSource).migrate().migrationsExecuted;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.brain.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.brain.auth.Authenticator;
+import dev.brain.auth.Principal;
+import dev.brain.db.DbErrors;
+import dev.brain.ingest.BodyReader;
+import dev.brain.ingest.IngestResult;
+import dev.brain.ingest.IngestService;
+import dev.brain.ingest.RateLimiter;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** Builds the HTTP app from its dependencies, so tests start the identical app on a random port. */
+public final class HttpApp {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApp.class);
+    private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+    private static final String STARTED = "brain.started";
+    // Metric labels name known routes only, so hostile paths cannot blow up the series count.
+    private static final java.util.Set<String> ROUTES = java.util.Set.of("/v1/events", "/healthz", "/readyz", "/metrics", "/openapi.json");
+
+    public record Deps(ObjectMapper json, Authenticator auth, RateLimiter rateLimiter, IngestService ingest,
+                       Metrics metrics, Readiness readiness, long shutdownGraceMillis) {
+    }
+
+    private HttpApp() {
+    }
+
+    public static Javalin create(Deps d) {
+        byte[] openapi = resource("/openapi.json");
+        describe(d.metrics());
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(d.json(), false));
+            config.jetty.modifyServer(server -> server.setStopTimeout(d.shutdownGraceMillis()));
+
+            config.routes.before(ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                String given = ctx.header("X-Request-Id");
+                String id = given != null && CLIENT_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+                ctx.header("X-Request-Id", id);
+                MDC.put("request_id", id);
+            });
+            config.routes.after(ctx -> {
+                Long started = ctx.attribute(STARTED);
+                String route = ROUTES.contains(ctx.path()) ? ctx.path() : "other";
+                if (started != null) {
+                    d.metrics().observeSeconds("brain_http_request_duration_seconds", (System.nanoTime() - started) / 1e9,
+                            "route", route);
+                }
+                d.metrics().inc("brain_http_requests_total", "route", route, "status", Integer.toString(ctx.statusCode()));
+                MDC.clear();
+            });
+
+            config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/readyz", ctx -> {
+                String problem = d.readiness().problem();
+                if (problem == null) {
+                    ctx.json(Map.of("status", "ready"));
+                } else {
+                    ctx.status(503).header("Retry-After", "2").json(Map.of("status", "not_ready", "reason", problem));
+                }
+            });
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(d.metrics().render()));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+            config.routes.post("/v1/events", ctx -> ingest(ctx, d));
+
+            config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                if (DbErrors.isUnavailable(e)) {
+                    LOG.warn("database unavailable: {}", e.getClass().getSimpleName());
+                    error(ctx, ApiException.unavailable("the database is unavailable or overloaded; retry later"));
+                } else {
+                    LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                    error(ctx, new ApiException(500, "internal", "internal error; quote request id " + ctx.res().getHeader("X-Request-Id")));
+                }
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null) {
+                    error(ctx, new ApiException(404, "not_found", "no such endpoint"));
+                }
+            });
+        });
+    }
+
+    private static void ingest(Context ctx, Deps d) throws IOException {
+        Principal who = d.auth().authenticate(bearer(ctx)).orElseThrow(() -> {
+            d.metrics().inc("brain_auth_failures_total");
+            return ApiException.unauthorized();
+        });
+        long wait = d.rateLimiter().acquire(who.keyId());
+        if (wait > 0) {
+            d.metrics().inc("brain_rate_limited_total");
+            throw ApiException.rateLimited(wait);
+        }
+        byte[] body;
+        try (InputStream in = ctx.req().getInputStream()) {
+            body = BodyReader.read(in, ctx.req().getContentLengthLong(), ctx.header("Content-Encoding"));
+        }
+        IngestResult result = d.ingest().ingest(who, body, ctx.res().getHeader("X-Request-Id"));
+        ctx.status(result.status()).json(result);
+    }
+
+    private static String bearer(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null || h.length() < 8 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return h.substring(7).trim();
+    }
+
+    private static void error(Context ctx, ApiException e) {
+        ctx.status(e.status());
+        if (e.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        if (e.status() == 401) {
+            ctx.json(Map.of("error", "unauthorized"));
+        } else {
+            ctx.json(Map.of("error", e.code(), "message", e.getMessage()));
+        }
+    }
+
+    private static void describe(Metrics m) {
+        m.describe("brain_events_total", "Events by outcome (accepted, duplicate, rejected) and rejection reason");
+        m.describe("brain_requests_refused_total", "Ingest requests refused whole, by reason");
+        m.describe("brain_http_requests_total", "HTTP requests by route and status");
+        m.describe("brain_http_request_duration_seconds", "HTTP request latency by route");
+        m.describe("brain_auth_failures_total", "Requests with a missing, unknown or revoked key");
+        m.describe("brain_rate_limited_total", "Requests refused by the per-key rate limit");
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = HttpApp.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

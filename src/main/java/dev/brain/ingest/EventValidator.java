@@ -1,0 +1,284 @@
+package dev.brain.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The per-event rules of the wire contract (SPEC §4.1–4.2). Throws {@link Rejection}. */
+public final class EventValidator {
+    public static final int MAX_PAYLOAD_BYTES = 32 * 1024;
+    public static final int MAX_DEPTH = 32;
+    public static final int MAX_NAME = 128;
+    public static final int MAX_MESSAGE = 2000;
+    public static final int MAX_SUMMARY = 4000;
+    public static final int MAX_TOOL_CALLS = 1000;
+    private static final Duration MAX_FUTURE = Duration.ofHours(1);
+    private static final Set<String> STATUSES = Set.of("success", "failed", "escalated");
+    private static final Pattern UUID_SHAPE =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern STACK_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
+    // PostgreSQL numeric: 131072 digits before the point, 16383 after.
+    private static final int PG_MAX_INT_DIGITS = 131_072;
+    private static final int PG_MAX_SCALE = 16_383;
+
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration retention;
+
+    public EventValidator(ObjectMapper json, Clock clock, Duration retention) {
+        this.json = json;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    public Envelope validate(JsonNode node) {
+        if (!node.isObject()) {
+            throw new Rejection("invalid_envelope", "an event must be a JSON object");
+        }
+        UUID eventId = eventId(node.get("event_id"));
+        Instant ts = timestamp(node.get("ts"));
+        String type = requiredText(node, "event_type", MAX_NAME, "event_type");
+        String sessionId = optionalText(node, "session_id", MAX_NAME, "session_id");
+        JsonNode payload = node.get("payload");
+        if (payload == null || payload.isNull()) {
+            payload = json.createObjectNode();
+        }
+        if (!payload.isObject()) {
+            throw new Rejection("invalid_payload", "payload must be a JSON object");
+        }
+        ObjectNode p = (ObjectNode) payload;
+        checkTree(p, 1);
+        int size = payloadBytes(p);
+        if (size > MAX_PAYLOAD_BYTES) {
+            throw new Rejection("payload_too_large", "payload is " + size + " bytes; the limit is " + MAX_PAYLOAD_BYTES);
+        }
+        switch (type) {
+            case "session.start" -> sessionStart(p, sessionId);
+            case "session.end" -> sessionEnd(p, sessionId);
+            case "error" -> error(p);
+            case "heartbeat" -> heartbeat(p);
+            default -> throw new Rejection("unknown_event_type",
+                    "event_type must be session.start, session.end, error or heartbeat");
+        }
+        return new Envelope(eventId, ts, type, sessionId, p);
+    }
+
+    private static UUID eventId(JsonNode n) {
+        if (n == null || !n.isTextual() || !UUID_SHAPE.matcher(n.asText()).matches()) {
+            throw new Rejection("invalid_event_id", "event_id must be a UUID string");
+        }
+        return UUID.fromString(n.asText());
+    }
+
+    private Instant timestamp(JsonNode n) {
+        if (n == null || !n.isTextual()) {
+            throw new Rejection("invalid_ts", "ts must be an RFC 3339 timestamp string");
+        }
+        Instant ts;
+        try {
+            ts = OffsetDateTime.parse(n.asText()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new Rejection("invalid_ts", "ts must be an RFC 3339 timestamp with an offset, e.g. 2026-04-29T10:30:00Z");
+        }
+        Instant now = clock.instant();
+        if (ts.isAfter(now.plus(MAX_FUTURE))) {
+            throw new Rejection("ts_in_future", "ts is more than 1 hour in the future");
+        }
+        if (ts.isBefore(now.minus(retention))) {
+            throw new Rejection("ts_too_old", "ts is older than the retention horizon (" + retention.toDays() + " days)");
+        }
+        return ts;
+    }
+
+    private static void sessionStart(ObjectNode p, String sessionId) {
+        requireSession(sessionId);
+        requiredText(p, "category", MAX_NAME, "payload.category");
+        optionalText(p, "source", MAX_NAME, "payload.source");
+    }
+
+    private static void sessionEnd(ObjectNode p, String sessionId) {
+        requireSession(sessionId);
+        String status = requiredText(p, "status", MAX_NAME, "payload.status");
+        if (!STATUSES.contains(status)) {
+            throw new Rejection("invalid_field", "payload.status must be success, failed or escalated");
+        }
+        nonNegative(p.get("duration_ms"), "payload.duration_ms", true);
+        optionalText(p, "summary_raw", MAX_SUMMARY, "payload.summary_raw");
+        JsonNode calls = p.get("tool_calls");
+        if (calls != null && !calls.isNull()) {
+            if (!calls.isArray()) {
+                throw new Rejection("invalid_field", "payload.tool_calls must be an array");
+            }
+            if (calls.size() > MAX_TOOL_CALLS) {
+                throw new Rejection("too_many_tool_calls", "payload.tool_calls has " + calls.size() + " entries; the limit is " + MAX_TOOL_CALLS);
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                JsonNode c = calls.get(i);
+                String at = "payload.tool_calls[" + i + "]";
+                if (!c.isObject()) {
+                    throw new Rejection("invalid_field", at + " must be an object");
+                }
+                requiredText(c, "name", MAX_NAME, at + ".name");
+                nonNegative(c.get("ms"), at + ".ms", false);
+                JsonNode ok = c.get("ok");
+                if (ok != null && !ok.isNull() && !ok.isBoolean()) {
+                    throw new Rejection("invalid_field", at + ".ok must be true or false");
+                }
+            }
+        }
+        JsonNode usage = p.get("llm_usage");
+        if (usage != null && !usage.isNull()) {
+            if (usage.isObject()) {
+                llmUsage(usage, "payload.llm_usage");
+            } else if (usage.isArray()) {
+                if (usage.size() > MAX_TOOL_CALLS) {
+                    throw new Rejection("invalid_field", "payload.llm_usage has more than " + MAX_TOOL_CALLS + " entries");
+                }
+                for (int i = 0; i < usage.size(); i++) {
+                    llmUsage(usage.get(i), "payload.llm_usage[" + i + "]");
+                }
+            } else {
+                throw new Rejection("invalid_field", "payload.llm_usage must be an object or an array of objects");
+            }
+        }
+    }
+
+    private static void llmUsage(JsonNode u, String at) {
+        if (!u.isObject()) {
+            throw new Rejection("invalid_field", at + " must be an object");
+        }
+        optionalText(u, "model", MAX_NAME, at + ".model");
+        nonNegative(u.get("input_tokens"), at + ".input_tokens", true);
+        nonNegative(u.get("output_tokens"), at + ".output_tokens", true);
+        nonNegative(u.get("cost_cents"), at + ".cost_cents", false);
+    }
+
+    private static void error(ObjectNode p) {
+        optionalText(p, "message", MAX_MESSAGE, "payload.message");
+        optionalText(p, "kind", MAX_NAME, "payload.kind");
+        String hash = optionalText(p, "stack_hash", MAX_NAME, "payload.stack_hash");
+        if (hash != null && !STACK_HASH.matcher(hash).matches()) {
+            throw new Rejection("invalid_field", "payload.stack_hash must be sha256:<64 lowercase hex digits>");
+        }
+    }
+
+    private static void heartbeat(ObjectNode p) {
+        optionalText(p, "agent_version", MAX_NAME, "payload.agent_version");
+        nonNegative(p.get("pid_uptime_s"), "payload.pid_uptime_s", false);
+        nonNegative(p.get("dropped_events_since_last"), "payload.dropped_events_since_last", true);
+    }
+
+    private static void requireSession(String sessionId) {
+        if (sessionId == null || sessionId.isEmpty()) {
+            throw new Rejection("missing_field", "session_id is required for session events");
+        }
+    }
+
+    private static String requiredText(JsonNode parent, String field, int max, String at) {
+        String v = optionalText(parent, field, max, at);
+        if (v == null || v.isEmpty()) {
+            throw new Rejection("missing_field", at + " is required");
+        }
+        return v;
+    }
+
+    private static String optionalText(JsonNode parent, String field, int max, String at) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new Rejection("invalid_field", at + " must be a string");
+        }
+        String s = n.asText();
+        int chars = s.codePointCount(0, s.length());
+        if (chars > max) {
+            throw new Rejection("string_too_long", at + " is " + chars + " characters; the limit is " + max);
+        }
+        return s;
+    }
+
+    private static void nonNegative(JsonNode n, String at, boolean integer) {
+        if (n == null || n.isNull()) {
+            return;
+        }
+        if (!n.isNumber() || (integer && !isIntegral(n))) {
+            throw new Rejection("invalid_field", at + " must be a " + (integer ? "whole number" : "number"));
+        }
+        if (n.decimalValue().signum() < 0) {
+            throw new Rejection("negative_value", at + " must not be negative");
+        }
+        if (integer && n.decimalValue().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new Rejection("number_out_of_range", at + " is larger than " + Long.MAX_VALUE);
+        }
+    }
+
+    private static boolean isIntegral(JsonNode n) {
+        if (n.isIntegralNumber()) {
+            return true;
+        }
+        BigDecimal d = n.decimalValue();
+        return d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
+    }
+
+    // Strings PostgreSQL cannot hold (NUL, lone surrogates), numbers beyond numeric, and depth.
+    private static void checkTree(JsonNode n, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new Rejection("payload_too_deep", "payload nests deeper than " + MAX_DEPTH + " levels");
+        }
+        if (n.isTextual()) {
+            checkString(n.asText(), "a string in payload");
+        } else if (n.isBigDecimal() || n.isBigInteger()) {
+            BigDecimal d = n.decimalValue();
+            if (d.precision() - d.scale() > PG_MAX_INT_DIGITS || d.scale() > PG_MAX_SCALE) {
+                throw new Rejection("number_out_of_range", "a number in payload is beyond what can be stored");
+            }
+        } else if (n.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                checkString(e.getKey(), "a field name in payload");
+                checkTree(e.getValue(), depth + 1);
+            }
+        } else if (n.isArray()) {
+            for (JsonNode item : n) {
+                checkTree(item, depth + 1);
+            }
+        }
+    }
+
+    static void checkString(String s, String at) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) {
+                throw new Rejection("invalid_string", at + " contains a NUL character (U+0000), which cannot be stored");
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    throw new Rejection("invalid_string", at + " contains an unpaired UTF-16 surrogate");
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                throw new Rejection("invalid_string", at + " contains an unpaired UTF-16 surrogate");
+            }
+        }
+    }
+
+    private int payloadBytes(ObjectNode p) {
+        try {
+            return json.writeValueAsBytes(p).length;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new Rejection("invalid_payload", "payload cannot be serialised");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.brain.jobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates monthly partitions of events ahead of time (moving any rows that fell into the default
+ * partition), and enforces retention by dropping partitions entirely older than the horizon.
+ * Holds a PostgreSQL advisory lock while it works, so concurrent brain instances take turns.
+ */
+public final class PartitionMaintenance implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionMaintenance.class);
+    static final long LOCK_KEY = 0x62726169_6e000001L;
+    private static final Pattern NAME = Pattern.compile("events_y(\\d{4})m(\\d{2})");
+    private static final int DELETE_BATCH = 50_000;
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final Duration retention;
+    private final int monthsAhead;
+
+    public record Report(boolean ran, List<String> created, List<String> dropped, long keysDeleted) {
+    }
+
+    public PartitionMaintenance(Jdbi jdbi, Clock clock, Duration retention, int monthsAhead) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.retention = retention;
+        this.monthsAhead = monthsAhead;
+    }
+
+    @Override
+    public void run() {
+        try {
+            Report r = runOnce();
+            if (!r.created().isEmpty() || !r.dropped().isEmpty()) {
+                LOG.info("partitions created {} dropped {}; {} idempotency keys expired", r.created(), r.dropped(), r.keysDeleted());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("partition maintenance failed, will retry: {}", e.toString());
+        }
+    }
+
+    public Report runOnce() {
+        return jdbi.withHandle(h -> {
+            if (!h.createQuery("select pg_try_advisory_lock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one()) {
+                return new Report(false, List.of(), List.of(), 0);
+            }
+            try {
+                h.execute("set lock_timeout = '5s'");
+                Instant horizon = clock.instant().minus(retention);
+                YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+                YearMonth first = YearMonth.from(horizon.atZone(ZoneOffset.UTC));
+                List<String> existing = partitions(h);
+                List<String> created = new ArrayList<>();
+                for (YearMonth m = first; !m.isAfter(now.plusMonths(monthsAhead)); m = m.plusMonths(1)) {
+                    String name = name(m);
+                    YearMonth month = m;
+                    if (!existing.contains(name) && start(m.plusMonths(1)).isAfter(horizon)) {
+                        h.useTransaction(tx -> create(tx, name, month));
+                        created.add(name);
+                    }
+                }
+                List<String> dropped = new ArrayList<>();
+                for (String name : existing) {
+                    Matcher mm = NAME.matcher(name);
+                    if (mm.matches()) {
+                        YearMonth m = YearMonth.of(Integer.parseInt(mm.group(1)), Integer.parseInt(mm.group(2)));
+                        if (!start(m.plusMonths(1)).isAfter(horizon)) {
+                            h.execute("drop table " + name);
+                            dropped.add(name);
+                        }
+                    }
+                }
+                h.createUpdate("delete from events_default where ts < :h").bind("h", horizon).execute();
+                h.createUpdate("delete from rejected_events where rejected_at < :h").bind("h", horizon).execute();
+                long keys = 0;
+                int n;
+                do {
+                    n = h.createUpdate("""
+                            delete from event_keys where event_id in
+                              (select event_id from event_keys where ts < :h limit :n)""")
+                            .bind("h", horizon).bind("n", DELETE_BATCH).execute();
+                    keys += n;
+                } while (n == DELETE_BATCH);
+                return new Report(true, created, dropped, keys);
+            } finally {
+                h.execute("reset lock_timeout");
+                h.createQuery("select pg_advisory_unlock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one();
+            }
+        });
+    }
+
+    // Built beside the table, filled from the default partition, then attached: never refused for rows already there.
+    private static void create(Handle h, String name, YearMonth m) {
+        Instant lo = start(m);
+        Instant hi = start(m.plusMonths(1));
+        h.execute("create table " + name + " (like events including defaults including constraints)");
+        h.createUpdate("insert into " + name + " select * from events_default where ts >= :lo and ts < :hi")
+                .bind("lo", lo).bind("hi", hi).execute();
+        h.createUpdate("delete from events_default where ts >= :lo and ts < :hi").bind("lo", lo).bind("hi", hi).execute();
+        h.execute("alter table events attach partition " + name + " for values from ('" + lo + "') to ('" + hi + "')");
+    }
+
+    public static List<String> partitions(Handle h) {
+        return h.createQuery("""
+                        select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
+                        where i.inhparent = 'events'::regclass order by c.relname""")
+                .mapTo(String.class).list();
+    }
+
+    static String name(YearMonth m) {
+        return String.format("events_y%04dm%02d", m.getYear(), m.getMonthValue());
+    }
+
+    private static Instant start(YearMonth m) {
+        return LocalDate.of(m.getYear(), m.getMonth(), 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+}
