@@ -24,6 +24,11 @@ if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --no-create-home --shell /usr/sbin/nologin postgres
 fi
 
+if [ "$DB" = "--stop" ]; then
+  [ -s "$DATA/PG_VERSION" ] && as_owner "$PGBIN/pg_ctl" -D "$DATA" -m fast stop >/dev/null 2>&1 || true
+  exit 0
+fi
+
 if [ ! -s "$DATA/PG_VERSION" ]; then
   mkdir -p "$DATA"
   [ "$(id -u)" = 0 ] && chown postgres "$DATA"

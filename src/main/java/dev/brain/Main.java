@@ -1,29 +1,14 @@
 package dev.brain;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brain.admin.AdminCli;
 import dev.brain.admin.UsageException;
-import dev.brain.auth.Authenticator;
 import dev.brain.config.Config;
 import dev.brain.config.ConfigException;
 import dev.brain.db.Database;
 import dev.brain.db.DbErrors;
-import dev.brain.http.HttpApp;
-import dev.brain.http.Json;
-import dev.brain.http.Metrics;
-import dev.brain.http.Readiness;
-import dev.brain.ingest.AgentActivity;
-import dev.brain.ingest.EventStore;
-import dev.brain.ingest.EventValidator;
-import dev.brain.ingest.IngestService;
-import dev.brain.ingest.RateLimiter;
 import dev.brain.jobs.PartitionMaintenance;
-import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,43 +89,12 @@ public final class Main {
     private static int serve(Config config) {
         Logger log = LoggerFactory.getLogger(Main.class);
         long t0 = System.nanoTime();
-        Database db = Database.open(config);
-        if (config.migrate()) {
-            db.migrate();
-        }
-        ObjectMapper json = Json.mapper();
-        Metrics metrics = new Metrics();
-        Duration retention = Duration.ofDays(config.retentionDays());
-        var pool = db.dataSource();
-        metrics.describe("brain_db_pool_connections", "Database pool connections by state");
-        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getActiveConnections(), "state", "active");
-        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getIdleConnections(), "state", "idle");
-        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection(), "state", "waiting");
-        metrics.gauge("brain_db_pool_connections", pool::getMaximumPoolSize, "state", "max");
-
-        var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), retention), new EventStore(db.jdbi()),
-                new AgentActivity(db.jdbi()), metrics);
-        var readiness = new Readiness(db.jdbi(), () -> Database.flyway(pool).info().pending().length == 0);
-        Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl()),
-                new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), ingest, metrics, readiness,
-                config.shutdownGrace().toMillis()));
-        app.start(config.host(), config.port());
-
-        ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "brain-jobs");
-            t.setDaemon(true);
-            return t;
-        });
-        var maintenance = new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead());
-        jobs.scheduleWithFixedDelay(maintenance, 0, config.maintenanceInterval().toSeconds(), TimeUnit.SECONDS);
-
+        Server server = Server.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
-            jobs.shutdownNow();
-            app.stop();
-            db.close();
+            server.close();
         }, "brain-shutdown"));
-        log.info("brain listening on http://{}:{} ({} ms)", config.host(), app.port(), (System.nanoTime() - t0) / 1_000_000);
+        log.info("brain listening on http://{}:{} ({} ms)", config.host(), server.port(), (System.nanoTime() - t0) / 1_000_000);
         return waitForever();
     }
 

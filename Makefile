@@ -1,0 +1,34 @@
+# Brain: `make run` for a working brain on a local database, `make test` for the whole suite.
+SHELL := /bin/bash
+MVN   := mvn -B -q
+JAR   := target/brain.jar
+
+.PHONY: build run test bench db db-stop clean
+
+build:                ## the jars, no tests
+	$(MVN) package -DskipTests
+	@if [ -f sdk/pom.xml ]; then $(MVN) -f sdk/pom.xml install -DskipTests; fi
+	@if [ -f hooks/pom.xml ]; then $(MVN) -f hooks/pom.xml package -DskipTests; fi
+
+run: build            ## local PostgreSQL (unless DATABASE_URL is set), migrate, demo key, serve
+	@scripts/run.sh
+
+test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_URL or the project-local one)
+	@export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg-local.sh brain_test)}" && \
+	  $(MVN) package -DskipTests && \
+	  $(MVN) test && \
+	  if [ -f sdk/pom.xml ]; then $(MVN) -f sdk/pom.xml install && \
+	    BRAIN_SDK_TEST_DATABASE_URL="$${BRAIN_SDK_TEST_DATABASE_URL:-$$(scripts/pg-local.sh brain_sdk_test)}" $(MVN) -f sdk/pom.xml test; fi && \
+	  if [ -f hooks/pom.xml ]; then $(MVN) -f hooks/pom.xml test; fi
+
+bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
+	@scripts/bench.sh
+
+db:                   ## start (or reuse) the project-local PostgreSQL and print its URL
+	@scripts/pg-local.sh brain
+
+db-stop:
+	@scripts/pg-local.sh --stop
+
+clean:
+	$(MVN) clean

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make run`: a working brain on a local database, in the foreground until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=target/brain.jar
+PORT=${BRAIN_PORT:-8080}
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null 2>&1; then
+    if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+      echo "No local PostgreSQL binaries; starting postgres + brain + metabase with docker compose." >&2
+      exec docker compose up --build
+    fi
+    echo "PostgreSQL is not installed: run 'apt-get install -y postgresql' (Debian/Ubuntu) or set DATABASE_URL." >&2
+    exit 1
+  fi
+  DATABASE_URL=$(scripts/pg-local.sh brain)
+fi
+export DATABASE_URL
+
+java -jar "$JAR" migrate
+KEY=$(java -jar "$JAR" admin demo ensure --key-file .brain/demo-key)
+cat >&2 <<MSG
+
+  Brain is starting on http://localhost:$PORT
+  Demo customer cust_demo, agent agent_demo, key (also in .brain/demo-key):
+    $KEY
+
+  Send an event:
+    curl -i -X POST http://localhost:$PORT/v1/events \\
+      -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
+      -d '{"event_id":"'\$(cat /proc/sys/kernel/random/uuid)'","ts":"'\$(date -u +%FT%TZ)'","event_type":"session.start","session_id":"sess_1","payload":{"category":"email_reply"}}'
+
+  Ctrl-C stops the brain; the database keeps running (make db-stop stops it).
+
+MSG
+exec java -jar "$JAR" serve

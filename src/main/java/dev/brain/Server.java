@@ -1,0 +1,97 @@
+package dev.brain;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.brain.auth.Authenticator;
+import dev.brain.config.Config;
+import dev.brain.db.Database;
+import dev.brain.http.HttpApp;
+import dev.brain.http.Json;
+import dev.brain.http.Metrics;
+import dev.brain.http.Readiness;
+import dev.brain.ingest.AgentActivity;
+import dev.brain.ingest.EventStore;
+import dev.brain.ingest.EventValidator;
+import dev.brain.ingest.IngestService;
+import dev.brain.ingest.RateLimiter;
+import dev.brain.jobs.PartitionMaintenance;
+import io.javalin.Javalin;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running brain: database pool, HTTP app and scheduled jobs, built from a Config. */
+public final class Server implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    private final Database db;
+    private final Javalin app;
+    private final Metrics metrics;
+    private final ScheduledExecutorService jobs;
+
+    private Server(Database db, Javalin app, Metrics metrics, ScheduledExecutorService jobs) {
+        this.db = db;
+        this.app = app;
+        this.metrics = metrics;
+        this.jobs = jobs;
+    }
+
+    public static Server start(Config config) {
+        Database db = Database.open(config);
+        if (config.migrate()) {
+            db.migrate();
+        }
+        ObjectMapper json = Json.mapper();
+        Metrics metrics = new Metrics();
+        Duration retention = Duration.ofDays(config.retentionDays());
+        var pool = db.dataSource();
+        metrics.describe("brain_db_pool_connections", "Database pool connections by state");
+        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getActiveConnections(), "state", "active");
+        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getIdleConnections(), "state", "idle");
+        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection(), "state", "waiting");
+        metrics.gauge("brain_db_pool_connections", pool::getMaximumPoolSize, "state", "max");
+
+        var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), retention), new EventStore(db.jdbi()),
+                new AgentActivity(db.jdbi()), metrics);
+        var readiness = new Readiness(db.jdbi(), () -> Database.flyway(pool).info().pending().length == 0);
+        Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl()),
+                new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), ingest, metrics, readiness,
+                config.shutdownGrace().toMillis()));
+        app.start(config.host(), config.port());
+
+        ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "brain-jobs");
+            t.setDaemon(true);
+            return t;
+        });
+        var maintenance = new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead());
+        jobs.scheduleWithFixedDelay(maintenance, 0, config.maintenanceInterval().toSeconds(), TimeUnit.SECONDS);
+        return new Server(db, app, metrics, jobs);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** Stops taking work, lets in-flight requests finish (bounded by the shutdown grace), closes the pool. */
+    @Override
+    public void close() {
+        jobs.shutdownNow();
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            LOG.info("HTTP connections still open after the shutdown grace period were closed");
+        }
+        db.close();
+    }
+}
