@@ -55,7 +55,7 @@ public final class Server implements AutoCloseable {
 
         var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), retention), new EventStore(db.jdbi()),
                 new AgentActivity(db.jdbi()), metrics);
-        var readiness = new Readiness(db.jdbi(), () -> Database.flyway(pool).info().pending().length == 0);
+        var readiness = new Readiness(db.jdbi(), () -> db.flyway().info().pending().length == 0);
         Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl()),
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), ingest, metrics, readiness,
                 config.shutdownGrace().toMillis()));
@@ -67,7 +67,8 @@ public final class Server implements AutoCloseable {
             return t;
         });
         var maintenance = new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead());
-        jobs.scheduleWithFixedDelay(maintenance, 0, config.maintenanceInterval().toSeconds(), TimeUnit.SECONDS);
+        long every = config.maintenanceInterval().toSeconds();
+        jobs.scheduleWithFixedDelay(maintenance, 0, every, TimeUnit.SECONDS);
         return new Server(db, app, metrics, jobs);
     }
 

@@ -3,7 +3,6 @@ package dev.brain.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.brain.config.Config;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -14,8 +13,11 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
 
-    private Database(HikariDataSource dataSource) {
+    private final String url;
+
+    private Database(HikariDataSource dataSource, String url) {
         this.dataSource = dataSource;
+        this.url = url;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin()).installPlugin(new SqlObjectPlugin());
     }
 
@@ -33,7 +35,7 @@ public final class Database implements AutoCloseable {
         // Start even when PostgreSQL is down; callers find out on first use (503, /readyz).
         hc.setInitializationFailTimeout(-1);
         hc.setPoolName("brain");
-        return new Database(new HikariDataSource(hc));
+        return new Database(new HikariDataSource(hc), hc.getJdbcUrl());
     }
 
     private static String withTimeouts(Config config) {
@@ -52,9 +54,10 @@ public final class Database implements AutoCloseable {
         return extra.length() == 0 ? url : url + sep + extra;
     }
 
-    public static Flyway flyway(DataSource dataSource) {
+    // Flyway opens its own connections (it needs two), so migrating never competes with the pool.
+    public Flyway flyway() {
         return Flyway.configure()
-                .dataSource(dataSource)
+                .dataSource(url, null, null)
                 .locations("classpath:db/migrations")
                 .loggers("slf4j")
                 .load();
@@ -62,7 +65,7 @@ public final class Database implements AutoCloseable {
 
     /** Applies pending migrations; returns how many ran. */
     public int migrate() {
-        return flyway(dataSource).migrate().migrationsExecuted;
+        return flyway().migrate().migrationsExecuted;
     }
 
     public Jdbi jdbi() {

@@ -202,6 +202,7 @@ public final class EventValidator {
             throw new Rejection("invalid_field", at + " must be a string");
         }
         String s = n.asText();
+        checkString(s, at);
         int chars = s.codePointCount(0, s.length());
         if (chars > max) {
             throw new Rejection("string_too_long", at + " is " + chars + " characters; the limit is " + max);

@@ -104,9 +104,11 @@ public final class PartitionMaintenance implements Runnable {
     }
 
     // Built beside the table, filled from the default partition, then attached: never refused for rows already there.
+    // Inserts wait for the few milliseconds this takes, so no row lands in the default partition mid-move.
     private static void create(Handle h, String name, YearMonth m) {
         Instant lo = start(m);
         Instant hi = start(m.plusMonths(1));
+        h.execute("lock table events in share row exclusive mode");
         h.execute("create table " + name + " (like events including defaults including constraints)");
         h.createUpdate("insert into " + name + " select * from events_default where ts >= :lo and ts < :hi")
                 .bind("lo", lo).bind("hi", hi).execute();

@@ -133,7 +133,7 @@ class SessionTest {
         int[] ran = {0};
         disabled.run("x", s -> ran[0]++);
         assertEquals(1, ran[0]);
-        assertEquals(7, disabled.call("x", s -> 7));
+        assertEquals(Integer.valueOf(7), disabled.<Integer, RuntimeException>call("x", s -> 7));
         assertTrue(disabled.flush(Duration.ofSeconds(1)));
         disabled.close();
     }
