@@ -43,6 +43,9 @@ public final class Server implements AutoCloseable {
         if (config.migrate()) {
             db.migrate();
         }
+        if (!config.readerPassword().isEmpty()) {
+            db.setReaderPassword(config.readerPassword());
+        }
         ObjectMapper json = Json.mapper();
         Metrics metrics = new Metrics();
         Duration retention = Duration.ofDays(config.retentionDays());

@@ -22,7 +22,8 @@ public record Config(
         Duration keyCacheTtl,
         int partitionMonthsAhead,
         Duration maintenanceInterval,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        String readerPassword) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
 
@@ -47,7 +48,8 @@ public record Config(
                 Duration.ofSeconds(e.integer("BRAIN_KEY_CACHE_SECONDS", 10, 0, 30)),
                 e.integer("BRAIN_PARTITION_MONTHS_AHEAD", 3, 1, 24),
                 Duration.ofSeconds(e.integer("BRAIN_MAINTENANCE_INTERVAL_S", 3600, 1, 86_400)),
-                Duration.ofSeconds(e.integer("BRAIN_SHUTDOWN_GRACE_S", 10, 0, 300)));
+                Duration.ofSeconds(e.integer("BRAIN_SHUTDOWN_GRACE_S", 10, 0, 300)),
+                e.string("BRAIN_READER_PASSWORD", ""));
     }
 
     /** Accepts jdbc:postgresql://... as is, and turns postgres://user:pass@host:port/db into JDBC form. */
