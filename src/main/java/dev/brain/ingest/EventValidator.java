@@ -7,8 +7,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -25,8 +23,6 @@ public final class EventValidator {
     public static final int MAX_TOOL_CALLS = 1000;
     private static final Duration MAX_FUTURE = Duration.ofHours(1);
     private static final Set<String> STATUSES = Set.of("success", "failed", "escalated");
-    private static final Pattern UUID_SHAPE =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern STACK_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
     // PostgreSQL numeric: 131072 digits before the point, 16383 after.
     private static final int PG_MAX_INT_DIGITS = 131_072;
@@ -59,9 +55,9 @@ public final class EventValidator {
         }
         ObjectNode p = (ObjectNode) payload;
         checkTree(p, 1);
-        int size = payloadBytes(p);
-        if (size > MAX_PAYLOAD_BYTES) {
-            throw new Rejection("payload_too_large", "payload is " + size + " bytes; the limit is " + MAX_PAYLOAD_BYTES);
+        byte[] serialised = serialise(p);
+        if (serialised.length > MAX_PAYLOAD_BYTES) {
+            throw new Rejection("payload_too_large", "payload is " + serialised.length + " bytes; the limit is " + MAX_PAYLOAD_BYTES);
         }
         switch (type) {
             case "session.start" -> sessionStart(p, sessionId);
@@ -71,24 +67,38 @@ public final class EventValidator {
             default -> throw new Rejection("unknown_event_type",
                     "event_type must be session.start, session.end, error or heartbeat");
         }
-        return new Envelope(eventId, ts, type, sessionId, p);
+        return new Envelope(eventId, ts, type, sessionId, p, serialised);
     }
 
     private static UUID eventId(JsonNode n) {
-        if (n == null || !n.isTextual() || !UUID_SHAPE.matcher(n.asText()).matches()) {
+        if (n == null || !n.isTextual() || !isUuid(n.asText())) {
             throw new Rejection("invalid_event_id", "event_id must be a UUID string");
         }
         return UUID.fromString(n.asText());
+    }
+
+    /** 8-4-4-4-12 hex digits, the only form accepted (UUID.fromString alone is lenient). */
+    static boolean isUuid(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean ok = (i == 8 || i == 13 || i == 18 || i == 23) ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Instant timestamp(JsonNode n) {
         if (n == null || !n.isTextual()) {
             throw new Rejection("invalid_ts", "ts must be an RFC 3339 timestamp string");
         }
-        Instant ts;
-        try {
-            ts = OffsetDateTime.parse(n.asText()).toInstant();
-        } catch (DateTimeParseException e) {
+        Instant ts = Rfc3339.parse(n.asText());
+        if (ts == null) {
             throw new Rejection("invalid_ts", "ts must be an RFC 3339 timestamp with an offset, e.g. 2026-04-29T10:30:00Z");
         }
         Instant now = clock.instant();
@@ -275,9 +285,9 @@ public final class EventValidator {
         }
     }
 
-    private int payloadBytes(ObjectNode p) {
+    private byte[] serialise(ObjectNode p) {
         try {
-            return json.writeValueAsBytes(p).length;
+            return json.writeValueAsBytes(p);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new Rejection("invalid_payload", "payload cannot be serialised");
         }

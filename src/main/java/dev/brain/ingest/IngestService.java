@@ -8,6 +8,7 @@ import dev.brain.auth.Principal;
 import dev.brain.http.ApiException;
 import dev.brain.http.Metrics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -70,12 +71,13 @@ public final class IngestService {
                     inBatchDuplicates++;
                     continue;
                 }
-                e.payload().remove("summary_raw");
+                String payload = e.payload().remove("summary_raw") == null
+                        ? new String(e.payloadJson(), StandardCharsets.UTF_8)
+                        : json.writeValueAsString(e.payload());
                 if (e.eventType().equals("heartbeat") && e.payload().path("agent_version").isTextual()) {
                     version = e.payload().get("agent_version").asText();
                 }
-                rows.add(new EventStore.Row(e.eventId().toString(), e.ts().toString(), e.eventType(), e.sessionId(),
-                        json.writeValueAsString(e.payload())));
+                rows.add(new EventStore.Row(e.eventId().toString(), e.ts().toString(), e.eventType(), e.sessionId(), payload));
             } catch (Rejection r) {
                 if (!batch) {
                     metrics.inc("brain_events_total", "outcome", "rejected", "reason", r.code());

@@ -1,0 +1,387 @@
+package dev.brain.bench;
+
+import dev.brain.auth.ApiKeys;
+import dev.brain.config.Config;
+import dev.brain.db.Database;
+import dev.brain.ingest.EventStore;
+import dev.brain.auth.Principal;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * `make bench`: the HTTP ingest path against the direct JDBC ceiling, on one machine.
+ *
+ * <p>Starts the brain jar as its own process on a fresh database, drives it from N keep-alive
+ * HTTP clients with realistic 100-event batches for a fixed time, then writes the same kind of
+ * rows with the same SQL over JDBC (no HTTP, no JSON parsing, no validation). Reports events/s,
+ * request latency, the ratio, and where the CPU went (brain, PostgreSQL, load generator).
+ */
+public final class IngestBench {
+    private static final String[] TOOLS = {"read_inbox", "search_kb", "send_email", "lookup_order", "create_ticket", "calendar"};
+    private static final String[] MODELS = {"claude-sonnet-4-6", "claude-haiku-4-5"};
+
+    public static void main(String[] args) throws Exception {
+        int clients = Integer.parseInt(env("BENCH_CLIENTS", "8"));
+        int seconds = Integer.parseInt(env("BENCH_SECONDS", "20"));
+        int warmup = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "5"));
+        int jdbcThreads = Integer.parseInt(env("BENCH_JDBC_THREADS", "2"));
+        String base = Config.jdbcUrl(env("BENCH_DATABASE_URL", "jdbc:postgresql://127.0.0.1:55432/postgres?user=brain"));
+        String dbUrl = freshDatabase(base, "brain_bench");
+
+        Config config = Config.from(Map.of("DATABASE_URL", dbUrl));
+        List<String> keys = new ArrayList<>();
+        try (Database db = Database.open(config, 2)) {
+            db.migrate();
+            db.jdbi().useHandle(h -> {
+                h.execute("insert into customers (id, name, privacy_tier) values ('cust_bench', 'Bench', 'a')");
+                for (int i = 0; i < clients; i++) {
+                    String secret = ApiKeys.newSecret();
+                    h.execute("insert into agents (id, customer_id) values (?, 'cust_bench')", "agent_bench_" + i);
+                    h.execute("insert into api_keys (id, agent_id, key_hash) values (?, ?, ?)", ApiKeys.newKeyId(), "agent_bench_" + i, ApiKeys.hash(secret));
+                    keys.add(secret);
+                }
+            });
+            new dev.brain.jobs.PartitionMaintenance(db.jdbi(), java.time.Clock.systemUTC(), Duration.ofDays(400), 3).runOnce();
+        }
+
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = Files.createTempFile("brain-bench", ".log");
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        String jfr = env("BENCH_JFR", "");
+        if (!jfr.isEmpty()) {
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        cmd.addAll(List.of("-jar", new File("target/brain.jar").getAbsolutePath(), "serve"));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("DATABASE_URL", dbUrl);
+        pb.environment().put("BRAIN_PORT", Integer.toString(port));
+        pb.environment().put("BRAIN_LOG_LEVEL", "warn");
+        pb.environment().putIfAbsent("BRAIN_DB_POOL_SIZE", env("BRAIN_DB_POOL_SIZE", "10"));
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process server = pb.start();
+        try {
+            String url = "http://127.0.0.1:" + port;
+            waitReady(url);
+            System.out.printf("brain pid %d on %s; %d clients x 100-event gzip batches, %ds warm-up + %ds measured%n",
+                    server.pid(), url, clients, warmup, seconds);
+            HttpResult http = runHttp(url, keys, clients, warmup, seconds, server.pid());
+            System.out.printf("HTTP   : %,.0f events/s accepted, %,d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms, non-202 %d%n",
+                    http.eventsPerSecond, http.requests, http.p50, http.p99, http.max, http.errors);
+            System.out.printf("         CPU: brain %.2f cores, postgres %.2f cores, load generator %.2f cores (of %d)%n",
+                    http.cpu.brain, http.cpu.postgres, http.cpu.self, Runtime.getRuntime().availableProcessors());
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+
+        JdbcResult jdbc = runJdbc(dbUrl, jdbcThreads, warmup, seconds);
+        System.out.printf("JDBC   : %,.0f events/s (%d threads, same rows, same SQL, batches of 100)%n", jdbc.eventsPerSecond, jdbcThreads);
+        System.out.printf("         CPU: postgres %.2f cores, JDBC writer %.2f cores%n", jdbc.cpu.postgres, jdbc.cpu.self);
+        System.out.printf("RATIO  : HTTP path reaches %.0f%% of the direct JDBC ceiling%n", 100.0 * LAST_HTTP_EPS.get() / jdbc.eventsPerSecond);
+        System.out.println("rows in events: " + count(dbUrl, "select count(*) from events"));
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<Double> LAST_HTTP_EPS = new java.util.concurrent.atomic.AtomicReference<>(0.0);
+
+    record Cpu(double brain, double postgres, double self) {
+    }
+
+    record HttpResult(double eventsPerSecond, long requests, double p50, double p99, double max, long errors, Cpu cpu) {
+    }
+
+    record JdbcResult(double eventsPerSecond, Cpu cpu) {
+    }
+
+    static HttpResult runHttp(String url, List<String> keys, int clients, int warmup, int seconds, long brainPid) throws Exception {
+        AtomicBoolean measuring = new AtomicBoolean(false);
+        AtomicBoolean stop = new AtomicBoolean(false);
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        List<long[]> latencies = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        // Bodies are built and gzipped before the clock starts, so the generator's CPU goes to sending.
+        int perClient = Integer.parseInt(env("BENCH_BODIES_PER_CLIENT", Integer.toString((warmup + seconds) * 50)));
+        List<List<byte[]>> prepared = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            Random rnd = new Random(c);
+            List<byte[]> bodies = new ArrayList<>(perClient);
+            for (int i = 0; i < perClient; i++) {
+                bodies.add(gzip(batch(rnd, 100)));
+            }
+            prepared.add(bodies);
+        }
+        for (int c = 0; c < clients; c++) {
+            String key = keys.get(c);
+            List<byte[]> bodies = prepared.get(c);
+            long[] lat = new long[2_000_000];
+            latencies.add(lat);
+            int[] n = {0};
+            Thread t = new Thread(() -> {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                Random rnd = new Random();
+                int next = 0;
+                while (!stop.get()) {
+                    byte[] body = next < bodies.size() ? bodies.get(next++) : gzip(batch(rnd, 100));
+                    long t0 = System.nanoTime();
+                    try {
+                        var r = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/events"))
+                                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        long dt = System.nanoTime() - t0;
+                        if (measuring.get()) {
+                            if (r.statusCode() == 202) {
+                                accepted.addAndGet(100);
+                            } else {
+                                errors.incrementAndGet();
+                            }
+                            if (n[0] < lat.length) {
+                                lat[n[0]++] = dt;
+                            }
+                        }
+                    } catch (Exception e) {
+                        if (measuring.get()) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                }
+                lat[lat.length - 1] = n[0];
+            });
+            threads.add(t);
+            t.start();
+        }
+        Thread.sleep(warmup * 1000L);
+        Cpu before = cpu(brainPid);
+        long t0 = System.nanoTime();
+        measuring.set(true);
+        Thread.sleep(seconds * 1000L);
+        measuring.set(false);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        Cpu after = cpu(brainPid);
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        List<Long> all = new ArrayList<>();
+        for (long[] lat : latencies) {
+            int n = (int) lat[lat.length - 1];
+            for (int i = 0; i < n; i++) {
+                all.add(lat[i]);
+            }
+        }
+        long[] sorted = all.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        double eps = accepted.get() / elapsed;
+        LAST_HTTP_EPS.set(eps);
+        return new HttpResult(eps, sorted.length, pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
+                errors.get(), new Cpu((after.brain - before.brain) / elapsed, (after.postgres - before.postgres) / elapsed,
+                (after.self - before.self) / elapsed));
+    }
+
+    static JdbcResult runJdbc(String dbUrl, int threads, int warmup, int seconds) throws Exception {
+        Config config = Config.from(Map.of("DATABASE_URL", dbUrl));
+        try (Database db = Database.open(config, threads)) {
+            EventStore store = new EventStore(db.jdbi());
+            AtomicBoolean measuring = new AtomicBoolean(false);
+            AtomicBoolean stop = new AtomicBoolean(false);
+            AtomicLong written = new AtomicLong();
+            List<Thread> workers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                Principal who = new Principal("key_jdbc", "agent_bench_" + i, "cust_bench", "a");
+                Thread t = new Thread(() -> {
+                    Random rnd = new Random();
+                    while (!stop.get()) {
+                        List<EventStore.Row> rows = new ArrayList<>(100);
+                        for (int k = 0; k < 100; k++) {
+                            String[] e = eventParts(rnd);
+                            rows.add(new EventStore.Row(e[0], e[1], e[2], e[3], e[4]));
+                        }
+                        int n = store.store(who, rows, List.of(), null);
+                        if (measuring.get()) {
+                            written.addAndGet(n);
+                        }
+                    }
+                });
+                workers.add(t);
+                t.start();
+            }
+            Thread.sleep(warmup * 1000L);
+            Cpu before = cpu(-1);
+            long t0 = System.nanoTime();
+            measuring.set(true);
+            Thread.sleep(seconds * 1000L);
+            measuring.set(false);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            Cpu after = cpu(-1);
+            stop.set(true);
+            for (Thread t : workers) {
+                t.join();
+            }
+            return new JdbcResult(written.get() / elapsed,
+                    new Cpu(0, (after.postgres - before.postgres) / elapsed, (after.self - before.self) / elapsed));
+        }
+    }
+
+    // event_id, ts, type, session_id, payload: 80% session.end with tools and usage, then starts, errors, heartbeats.
+    static String[] eventParts(Random rnd) {
+        String id = UUID.randomUUID().toString();
+        String ts = Instant.now().minusMillis(rnd.nextInt(60_000)).toString();
+        String session = "sess_" + Long.toHexString(rnd.nextLong());
+        int kind = rnd.nextInt(100);
+        String type;
+        String payload;
+        if (kind < 80) {
+            type = "session.end";
+            var p = new StringBuilder("{\"status\":\"").append(rnd.nextInt(10) == 0 ? "failed" : "success")
+                    .append("\",\"duration_ms\":").append(500 + rnd.nextInt(60_000)).append(",\"tool_calls\":[");
+            int calls = 1 + rnd.nextInt(4);
+            for (int i = 0; i < calls; i++) {
+                p.append(i == 0 ? "" : ",").append("{\"name\":\"").append(TOOLS[rnd.nextInt(TOOLS.length)])
+                        .append("\",\"ms\":").append(5 + rnd.nextInt(3000)).append(",\"ok\":").append(rnd.nextInt(20) != 0).append('}');
+            }
+            p.append("],\"llm_usage\":{\"model\":\"").append(MODELS[rnd.nextInt(MODELS.length)]).append("\",\"input_tokens\":")
+                    .append(200 + rnd.nextInt(5000)).append(",\"output_tokens\":").append(50 + rnd.nextInt(800))
+                    .append(",\"cost_cents\":").append(rnd.nextInt(300) / 10.0).append("}}");
+            payload = p.toString();
+        } else if (kind < 92) {
+            type = "session.start";
+            payload = "{\"category\":\"" + TOOLS[rnd.nextInt(TOOLS.length)] + "_task\",\"source\":\"inbox\"}";
+        } else if (kind < 96) {
+            type = "error";
+            payload = "{\"message\":\"upstream timed out after 30s\",\"kind\":\"TimeoutError\",\"stack_hash\":\"sha256:"
+                    + "0123456789abcdef".repeat(4) + "\"}";
+            session = null;
+        } else {
+            type = "heartbeat";
+            payload = "{\"agent_version\":\"1.8.2\",\"pid_uptime_s\":" + rnd.nextInt(100_000) + ",\"dropped_events_since_last\":0}";
+            session = null;
+        }
+        return new String[] {id, ts, type, session, payload};
+    }
+
+    static byte[] batch(Random rnd, int n) {
+        var sb = new StringBuilder(n * 500).append("{\"events\":[");
+        for (int i = 0; i < n; i++) {
+            String[] e = eventParts(rnd);
+            sb.append(i == 0 ? "" : ",").append("{\"event_id\":\"").append(e[0]).append("\",\"ts\":\"").append(e[1])
+                    .append("\",\"event_type\":\"").append(e[2]).append('"');
+            if (e[3] != null) {
+                sb.append(",\"session_id\":\"").append(e[3]).append('"');
+            }
+            sb.append(",\"payload\":").append(e[4]).append('}');
+        }
+        return sb.append("],\"sent_at\":\"").append(Instant.now()).append("\"}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] gzip(byte[] raw) {
+        try {
+            var out = new ByteArrayOutputStream(raw.length / 4);
+            try (var gz = new GZIPOutputStream(out)) {
+                gz.write(raw);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // CPU seconds so far: the brain process, every postgres process, and this JVM.
+    static Cpu cpu(long brainPid) throws IOException {
+        double tick = 100.0;
+        double brain = brainPid > 0 ? procCpu(brainPid) / tick : 0;
+        double pg = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) dirs::iterator) {
+                String name = p.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    try {
+                        if (Files.readString(p.resolve("comm")).trim().startsWith("postgres")) {
+                            pg += procCpu(Long.parseLong(name)) / tick;
+                        }
+                    } catch (IOException ignored) {
+                        // process ended
+                    }
+                }
+            }
+        }
+        double self = procCpu(ProcessHandle.current().pid()) / tick;
+        return new Cpu(brain, pg, self);
+    }
+
+    static long procCpu(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    static double pct(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
+    }
+
+    static void waitReady(String url) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url + "/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException ignored) {
+                // not up yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("brain did not become ready");
+    }
+
+    static String freshDatabase(String base, String name) throws Exception {
+        try (var c = DriverManager.getConnection(base)) {
+            c.createStatement().execute("drop database if exists " + name + " with (force)");
+            c.createStatement().execute("create database " + name);
+        }
+        int slash = base.indexOf('/', "jdbc:postgresql://".length());
+        int q = base.indexOf('?', slash);
+        return base.substring(0, slash + 1) + name + (q < 0 ? "" : base.substring(q));
+    }
+
+    static long count(String url, String sql) throws Exception {
+        try (var c = DriverManager.getConnection(url); var rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    static {
+        ThreadLocalRandom.current();
+    }
+}
