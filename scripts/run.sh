@@ -34,4 +34,7 @@ cat >&2 <<MSG
   Ctrl-C stops the brain; the database keeps running (make db-stop stops it).
 
 MSG
-exec java -jar "$JAR" serve
+# The class-data archive made by `make build` halves start-up; without it the jar starts the same, slower.
+CDS=()
+[ -f target/brain.jsa ] && CDS=(-XX:SharedArchiveFile=target/brain.jsa -Xlog:cds=off -Xlog:cds+dynamic=off)
+exec java "${CDS[@]}" -jar "$JAR" serve

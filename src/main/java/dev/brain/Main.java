@@ -19,6 +19,7 @@ public final class Main {
               serve      apply pending migrations (unless BRAIN_MIGRATE=false) and serve HTTP (the default)
               migrate    apply pending migrations, create partitions, exit
               admin ...  manage customers, agents and keys (java -jar brain.jar admin help)
+              cds-training  load the serving classes without a database (make build uses it for the CDS archive)
             """ + AdminCli.USAGE;
 
     private Main() {
@@ -42,6 +43,7 @@ public final class Main {
                 case "serve" -> args.length == 1 || args.length == 0 ? serve(config) : usage("serve takes no arguments");
                 case "migrate" -> migrate(config);
                 case "admin" -> admin(config, args);
+                case "cds-training" -> Training.run();
                 case "help", "--help", "-h" -> {
                     System.out.println(USAGE);
                     yield 0;

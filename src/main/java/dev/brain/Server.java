@@ -39,6 +39,7 @@ public final class Server implements AutoCloseable {
     }
 
     public static Server start(Config config) {
+        Thread warm = HttpApp.warmUpInBackground();
         Database db = Database.open(config);
         if (config.migrate()) {
             db.migrate();
@@ -47,6 +48,11 @@ public final class Server implements AutoCloseable {
             db.setReaderPassword(config.readerPassword());
         }
         ObjectMapper json = Json.mapper();
+        try {
+            warm.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Metrics metrics = new Metrics();
         Duration retention = Duration.ofDays(config.retentionDays());
         var pool = db.dataSource();
@@ -58,7 +64,8 @@ public final class Server implements AutoCloseable {
 
         var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), retention), new EventStore(db.jdbi()),
                 new AgentActivity(db.jdbi()), metrics);
-        var readiness = new Readiness(db.jdbi(), () -> db.flyway().info().pending().length == 0);
+        boolean migrated = config.migrate();
+        var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
         Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl()),
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), ingest, metrics, readiness,
                 config.shutdownGrace().toMillis()));

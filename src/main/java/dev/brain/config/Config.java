@@ -43,7 +43,7 @@ public record Config(
                 e.decimal("BRAIN_RATE_LIMIT_RPS", 100, 0, 1_000_000),
                 e.integer("BRAIN_RATE_LIMIT_BURST", 200, 1, 1_000_000),
                 e.integer("BRAIN_DB_POOL_SIZE", Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 1, 500),
-                Duration.ofMillis(e.integer("BRAIN_DB_ACQUIRE_TIMEOUT_MS", 2000, 250, 60_000)),
+                Duration.ofMillis(e.integer("BRAIN_DB_ACQUIRE_TIMEOUT_MS", 2000, 500, 60_000)),
                 Duration.ofMillis(e.integer("BRAIN_DB_SOCKET_TIMEOUT_MS", 10_000, 1000, 600_000)),
                 Duration.ofSeconds(e.integer("BRAIN_KEY_CACHE_SECONDS", 10, 0, 30)),
                 e.integer("BRAIN_PARTITION_MONTHS_AHEAD", 3, 1, 24),

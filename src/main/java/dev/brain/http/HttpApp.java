@@ -35,6 +35,18 @@ public final class HttpApp {
     private HttpApp() {
     }
 
+    /** Loads the web stack's classes on a second core while the caller connects to the database. */
+    public static Thread warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            Json.mapper().createObjectNode().put("warm", true).toString();
+            Javalin.create(config -> config.startup.showJavalinBanner = false);
+            new org.eclipse.jetty.server.Server();
+        }, "brain-warm-up");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     public static Javalin create(Deps d) {
         byte[] openapi = resource("/openapi.json");
         describe(d.metrics());

@@ -15,11 +15,24 @@ public final class BodyReader {
     private BodyReader() {
     }
 
+    // A client still sending when we answer may lose the answer to a connection reset; a modest
+    // excess is read and discarded first so the 413 arrives. Beyond this, the connection just closes.
+    private static final long MAX_DRAIN_BYTES = 4L << 20;
+
     public static byte[] read(InputStream in, long contentLength, String contentEncoding) throws IOException {
         if (contentLength > MAX_WIRE_BYTES) {
+            if (contentLength <= MAX_DRAIN_BYTES) {
+                drain(in);
+            }
             throw ApiException.tooLarge("body is " + contentLength + " bytes; the limit is " + MAX_WIRE_BYTES + " bytes");
         }
-        byte[] wire = readAtMost(in, MAX_WIRE_BYTES, "body exceeds " + MAX_WIRE_BYTES + " bytes");
+        byte[] wire;
+        try {
+            wire = readAtMost(in, MAX_WIRE_BYTES, "body exceeds " + MAX_WIRE_BYTES + " bytes");
+        } catch (ApiException e) {
+            drain(in);
+            throw e;
+        }
         String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase();
         return switch (encoding) {
             case "", "identity" -> wire;
@@ -33,6 +46,15 @@ public final class BodyReader {
             return readAtMost(gz, MAX_INFLATED_BYTES, "gzip body inflates beyond " + MAX_INFLATED_BYTES + " bytes");
         } catch (ZipException | java.io.EOFException e) {
             throw ApiException.badRequest("invalid_gzip", "body is not valid gzip");
+        }
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buf = new byte[16 * 1024];
+        long total = 0;
+        int n;
+        while (total < MAX_DRAIN_BYTES && (n = in.read(buf)) != -1) {
+            total += n;
         }
     }
 
