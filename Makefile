@@ -1,6 +1,6 @@
 # Brain: `make run` for a working brain on a local database, `make test` for the whole suite.
 SHELL := /bin/bash
-MVN   := mvn -B -q
+MVN   := mvn -B -q -Dstyle.color=never
 JAR   := target/brain.jar
 
 .PHONY: build run test bench db db-stop clean

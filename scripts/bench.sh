@@ -6,6 +6,6 @@ if [ -z "${BENCH_DATABASE_URL:-}" ]; then
   scripts/pg-local.sh brain >/dev/null
   export BENCH_DATABASE_URL="jdbc:postgresql://127.0.0.1:${BRAIN_PG_PORT:-55432}/postgres?user=brain"
 fi
-mvn -B -q test-compile
-CP=$(mvn -B -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
+mvn -B -q -Dstyle.color=never test-compile
+CP=$(mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
 exec java -cp "target/test-classes:target/classes:$CP" dev.brain.bench.IngestBench "$@"

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PGPORT=${BRAIN_PG_PORT:-55432}
-DATA="$ROOT/.pgdata"
+DATA=${BRAIN_PG_DATA:-"$ROOT/.pgdata"}
 DB=${1:-brain}
 
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -22,6 +22,10 @@ as_owner() {
 }
 if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+fi
+# When the checkout is not reachable by the postgres user (e.g. under /root), keep the data in /var/tmp.
+if [ "$(id -u)" = 0 ] && [ -z "${BRAIN_PG_DATA:-}" ] && ! runuser -u postgres -- test -x "$ROOT"; then
+  DATA="/var/tmp/brain-pgdata-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)"
 fi
 
 if [ "$DB" = "--stop" ]; then

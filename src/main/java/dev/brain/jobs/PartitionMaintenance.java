@@ -104,11 +104,12 @@ public final class PartitionMaintenance implements Runnable {
     }
 
     // Built beside the table, filled from the default partition, then attached: never refused for rows already there.
-    // Inserts wait for the few milliseconds this takes, so no row lands in the default partition mid-move.
+    // Readers and writers wait for the few milliseconds this takes: no insert lands in the default partition
+    // mid-move, and no query planned before the attach misses the rows that moved.
     private static void create(Handle h, String name, YearMonth m) {
         Instant lo = start(m);
         Instant hi = start(m.plusMonths(1));
-        h.execute("lock table events in share row exclusive mode");
+        h.execute("lock table events in access exclusive mode");
         h.execute("create table " + name + " (like events including defaults including constraints)");
         h.createUpdate("insert into " + name + " select * from events_default where ts >= :lo and ts < :hi")
                 .bind("lo", lo).bind("hi", hi).execute();
