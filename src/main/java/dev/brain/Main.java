@@ -6,6 +6,8 @@ import dev.brain.config.Config;
 import dev.brain.config.ConfigException;
 import dev.brain.db.Database;
 import dev.brain.db.DbErrors;
+import dev.brain.http.Json;
+import dev.brain.redact.Redactors;
 import dev.brain.jobs.PartitionMaintenance;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +86,7 @@ public final class Main {
             return args.length < 2 ? 2 : 0;
         }
         try (Database db = Database.open(config, 2)) {
-            return new AdminCli(db.jdbi(), System.out, System.err).run(args);
+            return new AdminCli(db.jdbi(), () -> Redactors.from(config, Json.mapper()), System.out, System.err).run(args);
         }
     }
 

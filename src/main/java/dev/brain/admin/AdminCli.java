@@ -2,12 +2,15 @@ package dev.brain.admin;
 
 import dev.brain.auth.ApiKeys;
 import dev.brain.auth.KeyDao;
+import dev.brain.privacy.PrivacyAdmin;
+import dev.brain.redact.Redactor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 
 /** `brain admin ...`: results on stdout, everything else on stderr. Returns the exit code. */
@@ -21,14 +24,20 @@ public final class AdminCli {
               brain admin agent list [--customer <customer-id>]
               brain admin key create --agent <agent-id> [--label <text>]   (prints the key, once)
               brain admin key revoke --id <key-id>
-              brain admin key list [--agent <agent-id>]""";
+              brain admin key list [--agent <agent-id>]
+              brain admin customer tier-c --id <id> --enabled true|false   (off removes stored raw summaries)
+              brain admin redact --retry-failed [--customer <id>]          (tier c with the switch on)
+              brain admin audit list [--customer <id>] [--limit <n>]
+              brain admin reader set-password --password <password>      (the read-only brain_reader role)""";
 
     private final Jdbi jdbi;
+    private final Supplier<Redactor> redactor;
     private final PrintStream out;
     private final PrintStream err;
 
-    public AdminCli(Jdbi jdbi, PrintStream out, PrintStream err) {
+    public AdminCli(Jdbi jdbi, Supplier<Redactor> redactor, PrintStream out, PrintStream err) {
         this.jdbi = jdbi;
+        this.redactor = redactor;
         this.out = out;
         this.err = err;
     }
@@ -48,6 +57,10 @@ public final class AdminCli {
             case "key create" -> keyCreate(new Args(args, 3, Set.of("agent", "label")));
             case "key revoke" -> keyRevoke(new Args(args, 3, Set.of("id")));
             case "key list" -> keyList(new Args(args, 3, Set.of("agent")));
+            case "customer tier-c" -> tierC(new Args(args, 3, Set.of("id", "enabled")));
+            case "redact --retry-failed" -> retryFailed(new Args(args, 3, Set.of("customer")));
+            case "audit list" -> auditList(new Args(args, 3, Set.of("customer", "limit")));
+            case "reader set-password" -> readerPassword(new Args(args, 3, Set.of("password")));
             case "demo ensure" -> demo(new Args(args, 3, Set.of("key-file")));
             default -> throw new UsageException("unknown command 'admin " + command + "'");
         };
@@ -68,12 +81,61 @@ public final class AdminCli {
     private int setTier(Args a) {
         String id = a.id("id");
         String tier = a.tier();
-        if (tenants().setTier(id, tier) == 0) {
+        if (privacy().setTier(id, tier) == 0) {
             err.println("no customer " + id);
             return 1;
         }
         err.println("customer " + id + " is now tier " + tier);
         return 0;
+    }
+
+    private int tierC(Args a) {
+        String id = a.id("id");
+        String enabled = a.required("enabled");
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new UsageException("--enabled must be true or false");
+        }
+        if (privacy().setTierC(id, enabled.equals("true")) == 0) {
+            err.println("no customer " + id);
+            return 1;
+        }
+        err.println("Tier-C switch for " + id + " is " + (enabled.equals("true") ? "on (effective while the tier is c)"
+                : "off; stored raw summaries were removed"));
+        return 0;
+    }
+
+    private int retryFailed(Args a) {
+        String customer = a.optional("customer");
+        int[] r = privacy().retryFailed(redactor.get(), customer);
+        err.println("retried " + (r[0] + r[1]) + " tier-c summaries: " + r[0] + " redacted, " + r[1] + " still failed");
+        return r[1] == 0 ? 0 : 1;
+    }
+
+    private int auditList(Args a) {
+        int limit;
+        try {
+            limit = Integer.parseInt(a.optional("limit") == null ? "100" : a.optional("limit"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--limit must be a number");
+        }
+        out.println("id\tat\tactor\taction\tcustomer_id\tevents\tdetail");
+        privacy().audit(a.optional("customer"), limit).forEach(r -> out.println(r.id() + "\t" + r.at() + "\t" + r.actor() + "\t"
+                + r.action() + "\t" + nz(r.customerId()) + "\t" + r.events() + "\t" + nz(r.detail())));
+        return 0;
+    }
+
+    private int readerPassword(Args a) {
+        String password = a.required("password");
+        if (password.length() < 8) {
+            throw new UsageException("--password must be at least 8 characters");
+        }
+        privacy().setReaderPassword(password);
+        err.println("brain_reader can now log in with that password");
+        return 0;
+    }
+
+    private PrivacyAdmin privacy() {
+        return new PrivacyAdmin(jdbi);
     }
 
     private int customerList(Args a) {
