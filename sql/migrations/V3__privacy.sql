@@ -16,4 +16,4 @@ create index audit_log_at on audit_log (at desc);
 create index audit_log_customer on audit_log (customer_id, at desc);
 
 -- Events whose redaction failed and whose raw text was kept (tier c only) can be retried.
-create index events_summary_failed on events (customer_id) where (payload ? 'summary_failed');
+create index events_summary_failed on events (customer_id) where (jsonb_exists(payload, 'summary_failed'));

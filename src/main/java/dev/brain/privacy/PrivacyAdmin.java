@@ -43,7 +43,7 @@ public final class PrivacyAdmin {
     }
 
     private static int purgeRaw(org.jdbi.v3.core.Handle h, String customerId) {
-        return h.createUpdate("update events set payload = payload - 'summary_raw' where customer_id = :id and payload ? 'summary_raw'")
+        return h.createUpdate("update events set payload = payload - 'summary_raw' where customer_id = :id and jsonb_exists(payload, 'summary_raw')")
                 .bind("id", customerId).execute();
     }
 
@@ -53,7 +53,7 @@ public final class PrivacyAdmin {
                         select e.event_id, e.ts, e.customer_id, e.payload->>'summary_raw' as raw
                         from events e join customers c on c.id = e.customer_id
                         where c.privacy_tier = 'c' and c.tier_c_enabled and (cast(:customer as text) is null or c.id = :customer)
-                          and e.payload ? 'summary_failed' and e.payload ? 'summary_raw'""")
+                          and jsonb_exists(e.payload, 'summary_failed') and jsonb_exists(e.payload, 'summary_raw')""")
                 .bind("customer", customerId)
                 .map((rs, ctx) -> new RedactionQueue.Job(UUID.fromString(rs.getString("event_id")), rs.getTimestamp("ts").toInstant(),
                         rs.getString("customer_id"), true, rs.getString("raw")))

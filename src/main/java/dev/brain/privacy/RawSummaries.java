@@ -28,7 +28,7 @@ public final class RawSummaries {
             List<Row> rows = h.createQuery("""
                             select event_id, ts, agent_id, session_id, payload->>'summary_raw' as summary_raw, summary_redacted
                             from events
-                            where customer_id = :id and ts > now() - make_interval(days => :days) and payload ? 'summary_raw'
+                            where customer_id = :id and ts > now() - make_interval(days => :days) and jsonb_exists(payload, 'summary_raw')
                             order by ts desc limit :limit""")
                     .bind("id", customerId).bind("days", days).bind("limit", limit)
                     .map((rs, ctx) -> new Row(UUID.fromString(rs.getString("event_id")), rs.getTimestamp("ts").toInstant(),

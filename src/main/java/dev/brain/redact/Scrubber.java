@@ -12,7 +12,7 @@ public final class Scrubber {
     private static final Pattern HAS_ID = Pattern.compile("\\d|[?&=]|[A-Za-z0-9_-]{16,}");
     private static final Pattern CARD_CANDIDATE = Pattern.compile("(?<![\\w+-])(?:\\d[ -]?){12,18}\\d(?![\\w-])");
     private static final Pattern PHONE_CANDIDATE = Pattern.compile(
-            "(?<![\\w+])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]?\\d{2,4}){1,4}(?![\\w.])");
+            "(?<![\\w+])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{1,4}(?:[ .-]?\\d{2,4}){1,5}(?![\\w.])");
     private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern ID_AFTER_WORD = Pattern.compile(
             "(?i)\\b(order|ticket|case|invoice|acct|account|booking|reservation)(\\s*(?:no\\.?|number|#|id)?\\s*:?\\s*)[A-Z]*\\d[\\dA-Z-]{2,}");
