@@ -364,6 +364,10 @@ public final class IngestBench {
             c.createStatement().execute("drop database if exists " + name + " with (force)");
             c.createStatement().execute("create database " + name);
         }
+        return freshDatabaseUrl(base, name);
+    }
+
+    static String freshDatabaseUrl(String base, String name) {
         int slash = base.indexOf('/', "jdbc:postgresql://".length());
         int q = base.indexOf('?', slash);
         return base.substring(0, slash + 1) + name + (q < 0 ? "" : base.substring(q));
