@@ -33,6 +33,9 @@ public final class Main {
 
     static int run(String[] args) {
         String command = args.length == 0 ? "serve" : args[0];
+        if (!command.equals("serve")) {
+            System.setProperty("brain.cli", "true");
+        }
         Config config;
         try {
             config = Config.fromEnv();

@@ -118,8 +118,9 @@ public final class AdminCli {
         } catch (NumberFormatException e) {
             throw new UsageException("--limit must be a number");
         }
+        var rows = privacy().audit(a.optional("customer"), limit);
         out.println("id\tat\tactor\taction\tcustomer_id\tevents\tdetail");
-        privacy().audit(a.optional("customer"), limit).forEach(r -> out.println(r.id() + "\t" + r.at() + "\t" + r.actor() + "\t"
+        rows.forEach(r -> out.println(r.id() + "\t" + r.at() + "\t" + r.actor() + "\t"
                 + r.action() + "\t" + nz(r.customerId()) + "\t" + r.events() + "\t" + nz(r.detail())));
         return 0;
     }
@@ -139,8 +140,9 @@ public final class AdminCli {
     }
 
     private int customerList(Args a) {
+        var customers = tenants().customers();
         out.println("id\tname\ttier\tcreated_at");
-        tenants().customers().forEach(c -> out.println(c.id() + "\t" + c.name() + "\t" + c.privacyTier() + "\t" + c.createdAt()));
+        customers.forEach(c -> out.println(c.id() + "\t" + c.name() + "\t" + c.privacyTier() + "\t" + c.createdAt()));
         return 0;
     }
 
@@ -161,8 +163,9 @@ public final class AdminCli {
     }
 
     private int agentList(Args a) {
+        var agents = tenants().agents(a.optional("customer"));
         out.println("id\tcustomer_id\tkind\tversion\tlast_seen_at");
-        tenants().agents(a.optional("customer")).forEach(g -> out.println(
+        agents.forEach(g -> out.println(
                 g.id() + "\t" + g.customerId() + "\t" + nz(g.kind()) + "\t" + nz(g.version()) + "\t" + nz(g.lastSeenAt())));
         return 0;
     }
@@ -192,8 +195,9 @@ public final class AdminCli {
     }
 
     private int keyList(Args a) {
+        var keys = jdbi.withExtension(KeyDao.class, dao -> dao.list(a.optional("agent")));
         out.println("id\tagent_id\tcustomer_id\tlabel\tcreated_at\trevoked_at");
-        jdbi.withExtension(KeyDao.class, dao -> dao.list(a.optional("agent"))).forEach(k -> out.println(
+        keys.forEach(k -> out.println(
                 k.id() + "\t" + k.agentId() + "\t" + k.customerId() + "\t" + nz(k.label()) + "\t" + k.createdAt() + "\t" + nz(k.revokedAt())));
         return 0;
     }
