@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN   := mvn -B -q -Dstyle.color=never
 JAR   := target/brain.jar
 
-.PHONY: build run test bench bench-redaction db db-stop clean
+.PHONY: build run test bench bench-sdk bench-redaction db db-stop clean
 
 build:                ## the jars, no tests, and the class-data archive that halves start-up
 	$(MVN) package -DskipTests
@@ -25,6 +25,9 @@ test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_UR
 
 bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
 	@scripts/bench.sh IngestBench
+
+bench-sdk: build      ## SDK: ns and bytes per recording call, heap with a dead endpoint
+	@$(MVN) -f sdk/pom.xml test-compile && java -cp sdk/target/classes:sdk/target/test-classes dev.brain.sdk.bench.SdkBench 30
 
 bench-redaction: build  ## redaction throughput with a 300 ms stand-in Anthropic; ingest p99 with a slow redactor
 	@scripts/bench.sh RedactionBench

@@ -117,6 +117,11 @@ public final class AnthropicRedactor implements Redactor {
         return null;
     }
 
+    @Override
+    public void cancelAll() {
+        http.dispatcher().cancelAll();
+    }
+
     public void close() {
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Redaction off the ingest path: a bounded queue drained by a fixed pool of workers. Ingest first
@@ -37,6 +38,7 @@ public final class RedactionQueue implements AutoCloseable {
     private final Semaphore capacity;
     private final int size;
     private final ThreadPoolExecutor workers;
+    private final java.util.Set<Job> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RedactionQueue(Redactor redactor, SummaryStore store, Metrics metrics, int concurrency, int queueSize) {
         this.redactor = redactor;
@@ -93,6 +95,8 @@ public final class RedactionQueue implements AutoCloseable {
 
         @Override
         public void run() {
+            MDC.clear();
+            running.add(job);
             try {
                 String redacted = redactor.redact(job.raw());
                 store.redacted(job, redacted);
@@ -104,6 +108,7 @@ public final class RedactionQueue implements AutoCloseable {
                 LOG.warn("storing the redaction of event {} failed: {}", job.eventId(), e.getClass().getSimpleName());
                 counted("failed");
             } finally {
+                running.remove(job);
                 capacity.release();
             }
         }
@@ -111,10 +116,16 @@ public final class RedactionQueue implements AutoCloseable {
 
     private void fail(Job job, String outcome) {
         counted(outcome);
+        // A worker interrupted by shutdown must still be able to write the mark.
+        boolean interrupted = Thread.interrupted();
         try {
             store.failed(job);
         } catch (RuntimeException e) {
             LOG.warn("could not mark event {} summary_failed: {}", job.eventId(), e.getClass().getSimpleName());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -124,12 +135,16 @@ public final class RedactionQueue implements AutoCloseable {
         try {
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 List<Runnable> left = workers.shutdownNow();
+                redactor.cancelAll();
                 for (Runnable r : left) {
                     fail(((Task) r).job, "failed");
                     capacity.release();
                 }
-                workers.awaitTermination(2, TimeUnit.SECONDS);
-                LOG.info("shutdown: {} summaries not redacted in time were marked summary_failed", left.size());
+                if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+                    // A call that ignores cancellation: mark its event from here, before the pool closes.
+                    running.forEach(job -> fail(job, "failed"));
+                }
+                LOG.info("shutdown: {} queued summaries not redacted in time were marked summary_failed", left.size());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -8,4 +8,8 @@ public interface Redactor {
 
     /** Whether a model is involved (false: the local scrubber alone). */
     boolean usesModel();
+
+    /** Abandons calls in flight (shutdown); they fail at once. */
+    default void cancelAll() {
+    }
 }

@@ -143,6 +143,34 @@ class PrivacyTiersTest {
     }
 
     @Test
+    void shutdown_marks_summaries_still_waiting_as_failed_within_the_drain_time() throws Exception {
+        try (FakeAnthropic anthropic = new FakeAnthropic()) {
+            anthropic.answer(body -> FakeAnthropic.slow(20_000, FakeAnthropic.text("late")));
+            Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
+                    "BRAIN_REDACTION_CONCURRENCY", "1", "BRAIN_REDACTION_DRAIN_S", "1", "BRAIN_REDACTION_TIMEOUT_MS", "30000"));
+            try {
+                String key = brain.newAgentKey("cust_drain", "agent_drain", "b");
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(202, brain.post(key, endWithSummary(UUID.randomUUID().toString(), "RAWMARK-DRAIN")).statusCode());
+                }
+                long t0 = System.nanoTime();
+                brain.server.close();
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms < 8_000, "shutdown took " + ms + " ms");
+                try (var c = brain.db.connect(); var rs = c.createStatement().executeQuery(
+                        "select count(*) filter (where payload->>'summary_failed' = 'true'), count(*) from events")) {
+                    rs.next();
+                    assertEquals(3, rs.getLong(1));
+                    assertEquals(3, rs.getLong(2));
+                }
+                assertFalse(PgDump.dump(brain.db.url()).contains("RAWMARK-DRAIN"));
+            } finally {
+                brain.db.close();
+            }
+        }
+    }
+
+    @Test
     void a_slow_redactor_does_not_slow_ingest() throws Exception {
         try (FakeAnthropic anthropic = new FakeAnthropic();
              Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
