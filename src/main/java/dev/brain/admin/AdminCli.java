@@ -1,5 +1,6 @@
 package dev.brain.admin;
 
+import dev.brain.analytics.CategoryAliases;
 import dev.brain.auth.ApiKeys;
 import dev.brain.auth.KeyDao;
 import java.io.IOException;
@@ -21,7 +22,10 @@ public final class AdminCli {
               brain admin agent list [--customer <customer-id>]
               brain admin key create --agent <agent-id> [--label <text>]   (prints the key, once)
               brain admin key revoke --id <key-id>
-              brain admin key list [--agent <agent-id>]""";
+              brain admin key list [--agent <agent-id>]
+              brain admin category alias --from <raw category> --to <canonical category>
+              brain admin category unalias --from <raw category>
+              brain admin category list""";
 
     private final Jdbi jdbi;
     private final PrintStream out;
@@ -48,6 +52,9 @@ public final class AdminCli {
             case "key create" -> keyCreate(new Args(args, 3, Set.of("agent", "label")));
             case "key revoke" -> keyRevoke(new Args(args, 3, Set.of("id")));
             case "key list" -> keyList(new Args(args, 3, Set.of("agent")));
+            case "category alias" -> categoryAlias(new Args(args, 3, Set.of("from", "to")));
+            case "category unalias" -> categories().unalias(new Args(args, 3, Set.of("from")).required("from"));
+            case "category list" -> categoryList(new Args(args, 3, Set.of()));
             case "demo ensure" -> demo(new Args(args, 3, Set.of("key-file")));
             default -> throw new UsageException("unknown command 'admin " + command + "'");
         };
@@ -160,6 +167,18 @@ public final class AdminCli {
             err.println("cannot use " + keyFile + ": " + e.getMessage());
             return 1;
         }
+    }
+
+    private int categoryAlias(Args a) {
+        return categories().alias(a.required("from"), a.required("to"));
+    }
+
+    private int categoryList(Args a) {
+        return categories().list();
+    }
+
+    private CategoryAliases categories() {
+        return new CategoryAliases(jdbi, out, err);
     }
 
     private TenantDao tenants() {

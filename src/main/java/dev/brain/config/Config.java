@@ -23,7 +23,8 @@ public record Config(
         int partitionMonthsAhead,
         Duration maintenanceInterval,
         Duration shutdownGrace,
-        String readerPassword) {
+        String readerPassword,
+        Duration rollupInterval) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
 
@@ -49,7 +50,8 @@ public record Config(
                 e.integer("BRAIN_PARTITION_MONTHS_AHEAD", 3, 1, 24),
                 Duration.ofSeconds(e.integer("BRAIN_MAINTENANCE_INTERVAL_S", 3600, 1, 86_400)),
                 Duration.ofSeconds(e.integer("BRAIN_SHUTDOWN_GRACE_S", 10, 0, 300)),
-                e.string("BRAIN_READER_PASSWORD", ""));
+                e.string("BRAIN_READER_PASSWORD", ""),
+                Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 50)));
     }
 
     /** Accepts jdbc:postgresql://... as is, and turns postgres://user:pass@host:port/db into JDBC form. */

@@ -9,12 +9,14 @@ import dev.brain.ingest.IngestResult;
 import dev.brain.ingest.IngestService;
 import dev.brain.ingest.RateLimiter;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +30,13 @@ public final class HttpApp {
     // Metric labels name known routes only, so hostile paths cannot blow up the series count.
     private static final java.util.Set<String> ROUTES = java.util.Set.of("/v1/events", "/healthz", "/readyz", "/metrics", "/openapi.json");
 
+    /** extraRoutes: feature routes (analytics, dashboard) added by the composition root. */
     public record Deps(ObjectMapper json, Authenticator auth, RateLimiter rateLimiter, IngestService ingest,
-                       Metrics metrics, Readiness readiness, long shutdownGraceMillis) {
+                       Metrics metrics, Readiness readiness, long shutdownGraceMillis, Consumer<RoutesConfig> extraRoutes) {
+        public Deps(ObjectMapper json, Authenticator auth, RateLimiter rateLimiter, IngestService ingest,
+                    Metrics metrics, Readiness readiness, long shutdownGraceMillis) {
+            this(json, auth, rateLimiter, ingest, metrics, readiness, shutdownGraceMillis, routes -> { });
+        }
     }
 
     private HttpApp() {
@@ -65,7 +72,7 @@ public final class HttpApp {
             });
             config.routes.after(ctx -> {
                 Long started = ctx.attribute(STARTED);
-                String route = ROUTES.contains(ctx.path()) ? ctx.path() : "other";
+                String route = routeLabel(ctx.path());
                 if (started != null) {
                     d.metrics().observeSeconds("brain_http_request_duration_seconds", (System.nanoTime() - started) / 1e9,
                             "route", route);
@@ -86,6 +93,7 @@ public final class HttpApp {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(d.metrics().render()));
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
             config.routes.post("/v1/events", ctx -> ingest(ctx, d));
+            d.extraRoutes().accept(config.routes);
 
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -121,6 +129,13 @@ public final class HttpApp {
         }
         IngestResult result = d.ingest().ingest(who, body, ctx.res().getHeader("X-Request-Id"));
         ctx.status(result.status()).json(result);
+    }
+
+    private static String routeLabel(String path) {
+        if (ROUTES.contains(path)) {
+            return path;
+        }
+        return path.startsWith("/v1/analytics/") ? "/v1/analytics" : path.startsWith("/dashboard") ? "/dashboard" : "other";
     }
 
     private static String bearer(Context ctx) {
