@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN   := mvn -B -q -Dstyle.color=never
 JAR   := target/brain.jar
 
-.PHONY: build run test bench db db-stop clean
+.PHONY: build run test bench bench-analytics db db-stop clean
 
 build:                ## the jars, no tests, and the class-data archive that halves start-up
 	$(MVN) package -DskipTests
@@ -25,6 +25,9 @@ test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_UR
 
 bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
 	@scripts/bench.sh
+
+bench-analytics:      ## 10M events by COPY, rollup build and refresh cost, freshness lag, every analytics endpoint timed
+	@scripts/bench-analytics.sh
 
 db:                   ## start (or reuse) the project-local PostgreSQL and print its URL
 	@scripts/pg-local.sh brain

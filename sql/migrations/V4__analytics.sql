@@ -77,10 +77,6 @@ create function brain_latency_bucket(ms numeric) returns numeric
     from (select e, ms / power(10::numeric, e) as m
           from (select floor(log(ms::float8))::int as e) x) y) end;
 
-create function analytics_category(normalised text) returns text
-  language sql stable strict
-  return coalesce((select canonical from category_aliases where alias = normalised), normalised);
-
 -- The six questions and health, as functions (days back from today, optional customer). They run
 -- as their owner so brain_reader needs no grant on the rollup tables.
 
@@ -144,8 +140,8 @@ create function analytics.categories(days int default 30, customer text default 
   returns table (customer_id text, category text, sessions bigint)
   language sql stable security definer set search_path = public, pg_temp
   begin atomic
-    select r.customer_id, analytics_category(r.category), sum(r.sessions)::bigint
-    from rollup_category_daily r
+    select r.customer_id, coalesce(a.canonical, r.category), sum(r.sessions)::bigint
+    from rollup_category_daily r left join category_aliases a on a.alias = r.category
     where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
     group by 1, 2
     order by 1, 3 desc, 2;
