@@ -218,7 +218,7 @@ create function analytics.health(days int default 30, customer text default null
                   when p.silent > 0 then p.silent || ' of ' || p.agents || ' agents silent > 24 h' end,
              case when p.fr >= 0.2 then 'failure rate ' || round(100 * p.fr) || '%' end,
              case when p.er >= 0.2 then 'escalation rate ' || round(100 * p.er) || '%' end), ''),
-             'healthy: ' || p.s7 || ' sessions in 7 days' ||
+             'healthy: ' || p.s7 || case when p.s7 = 1 then ' session' else ' sessions' end || ' in 7 days' ||
              case when p.p7 > 0 and p.s7 > p.p7 then ' (+' || round(100.0 * (p.s7 - p.p7) / p.p7) || '% week over week)' else '' end)
     from parts p
     order by 2, 1;

@@ -133,7 +133,7 @@ class AnalyticsEndpointsTest {
         assertEquals("no sessions in the last 7 days (4 the week before); 1 of 1 agents silent > 24 h; escalation rate 100%",
                 rows.get(0).get("reason").asText());
         assertEquals("failure rate 33%", rows.get(1).get("reason").asText());
-        assertEquals("healthy: 1 sessions in 7 days", rows.get(2).get("reason").asText());
+        assertEquals("healthy: 1 session in 7 days", rows.get(2).get("reason").asText());
     }
 
     @Test
