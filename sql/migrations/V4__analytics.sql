@@ -228,7 +228,8 @@ create function analytics.health(days int default 30, customer text default null
 create view analytics.engagement_daily as
   select customer_id, day, sessions from rollup_customer_daily;
 create view analytics.spend_daily as
-  select customer_id, day, cost_cents, input_tokens, output_tokens from rollup_customer_daily;
+  select customer_id, day, cost_cents, input_tokens, output_tokens from rollup_customer_daily
+  where cost_cents > 0 or input_tokens > 0 or output_tokens > 0;
 create view analytics.outcomes_daily as
   select customer_id, day, success, failed, escalated, errors from rollup_customer_daily;
 create view analytics.tool_calls_daily as

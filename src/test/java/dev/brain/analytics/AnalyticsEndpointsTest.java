@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Test;
 
 /** Every analytics endpoint against the seeded traffic in {@link Traffic}: exact numbers. */
 class AnalyticsEndpointsTest {
+    static final String READER_PASSWORD = "reader-analytics-test";
     static Brain brain;
     static Traffic traffic = new Traffic();
     static Instant sentBy;
 
     @BeforeAll
     static void seed() {
-        brain = Brain.start(Map.of("BRAIN_ADMIN_TOKEN", Traffic.TOKEN, "BRAIN_ROLLUP_INTERVAL_S", "50"));
+        brain = Brain.start(Map.of("BRAIN_ADMIN_TOKEN", Traffic.TOKEN, "BRAIN_ROLLUP_INTERVAL_S", "50",
+                "BRAIN_READER_PASSWORD", READER_PASSWORD));
         traffic.send(brain);
         sentBy = Instant.now();
         brain.admin("category", "alias", "--from", "Billing", "--to", "Invoicing");
