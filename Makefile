@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN   := mvn -B -q -Dstyle.color=never
 JAR   := target/brain.jar
 
-.PHONY: build run test bench bench-analytics db db-stop clean
+.PHONY: build run test bench bench-redaction bench-analytics db db-stop clean
 
 build:                ## the jars, no tests, and the class-data archive that halves start-up
 	$(MVN) package -DskipTests
@@ -19,12 +19,15 @@ test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_UR
 	@export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg-local.sh brain_test)}" && \
 	  $(MVN) package -DskipTests && \
 	  $(MVN) test && \
-	  if [ -f sdk/pom.xml ]; then $(MVN) -f sdk/pom.xml install && \
-	    BRAIN_SDK_TEST_DATABASE_URL="$${BRAIN_SDK_TEST_DATABASE_URL:-$$(scripts/pg-local.sh brain_sdk_test)}" $(MVN) -f sdk/pom.xml test; fi && \
+	  if [ -f sdk/pom.xml ]; then \
+	    BRAIN_SDK_TEST_DATABASE_URL="$${BRAIN_SDK_TEST_DATABASE_URL:-$$(scripts/pg-local.sh brain_sdk_test)}" $(MVN) -f sdk/pom.xml install; fi && \
 	  if [ -f hooks/pom.xml ]; then $(MVN) -f hooks/pom.xml test; fi
 
 bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
-	@scripts/bench.sh
+	@scripts/bench.sh IngestBench
+
+bench-redaction: build  ## redaction throughput with a 300 ms stand-in Anthropic; ingest p99 with a slow redactor
+	@scripts/bench.sh RedactionBench
 
 bench-analytics:      ## 10M events by COPY, rollup build and refresh cost, freshness lag, every analytics endpoint timed
 	@scripts/bench-analytics.sh

@@ -7,5 +7,7 @@ if [ -z "${BENCH_DATABASE_URL:-}" ]; then
   export BENCH_DATABASE_URL="jdbc:postgresql://127.0.0.1:${BRAIN_PG_PORT:-55432}/postgres?user=brain"
 fi
 mvn -B -q -Dstyle.color=never test-compile
-CP=$(mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
-exec java -cp "target/test-classes:target/classes:$CP" dev.brain.bench.IngestBench "$@"
+mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+CP=$(cat target/bench.classpath)
+MAIN=${1:-IngestBench}
+exec java -cp "target/test-classes:target/classes:$CP" "dev.brain.bench.$MAIN"

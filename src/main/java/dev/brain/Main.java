@@ -6,6 +6,8 @@ import dev.brain.config.Config;
 import dev.brain.config.ConfigException;
 import dev.brain.db.Database;
 import dev.brain.db.DbErrors;
+import dev.brain.http.Json;
+import dev.brain.redact.Redactors;
 import dev.brain.jobs.PartitionMaintenance;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +33,9 @@ public final class Main {
 
     static int run(String[] args) {
         String command = args.length == 0 ? "serve" : args[0];
+        if (!command.equals("serve")) {
+            System.setProperty("brain.cli", "true");
+        }
         Config config;
         try {
             config = Config.fromEnv();
@@ -84,7 +89,7 @@ public final class Main {
             return args.length < 2 ? 2 : 0;
         }
         try (Database db = Database.open(config, 2)) {
-            return new AdminCli(db.jdbi(), System.out, System.err).run(args);
+            return new AdminCli(db.jdbi(), () -> Redactors.from(config, Json.mapper()), System.out, System.err).run(args);
         }
     }
 

@@ -18,6 +18,13 @@ import dev.brain.ingest.EventValidator;
 import dev.brain.ingest.IngestService;
 import dev.brain.ingest.RateLimiter;
 import dev.brain.jobs.PartitionMaintenance;
+import dev.brain.privacy.PrivacyAdmin;
+import dev.brain.privacy.RawSummaries;
+import dev.brain.redact.RedactionQueue;
+import dev.brain.redact.Redactor;
+import dev.brain.redact.Redactors;
+import dev.brain.redact.SummaryStore;
+import dev.brain.http.AdminAuth;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
@@ -36,12 +43,17 @@ public final class Server implements AutoCloseable {
     private final Javalin app;
     private final Metrics metrics;
     private final ScheduledExecutorService jobs;
+    private final RedactionQueue redaction;
+    private final Duration redactionDrain;
 
-    private Server(Database db, Javalin app, Metrics metrics, ScheduledExecutorService jobs) {
+    private Server(Database db, Javalin app, Metrics metrics, ScheduledExecutorService jobs, RedactionQueue redaction,
+                   Duration redactionDrain) {
         this.db = db;
         this.app = app;
         this.metrics = metrics;
         this.jobs = jobs;
+        this.redaction = redaction;
+        this.redactionDrain = redactionDrain;
     }
 
     public static Server start(Config config) {
@@ -51,7 +63,7 @@ public final class Server implements AutoCloseable {
             db.migrate();
         }
         if (!config.readerPassword().isEmpty()) {
-            db.setReaderPassword(config.readerPassword());
+            new PrivacyAdmin(db.jdbi()).setReaderPassword(config.readerPassword());
         }
         ObjectMapper json = Json.mapper();
         try {
@@ -68,13 +80,18 @@ public final class Server implements AutoCloseable {
         metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection(), "state", "waiting");
         metrics.gauge("brain_db_pool_connections", pool::getMaximumPoolSize, "state", "max");
 
+        Redactor redactor = Redactors.from(config, json);
+        LOG.info("redaction: {}", redactor.usesModel() ? "model " + config.redactionModel() + " then local scrubber" : "local scrubber only (no ANTHROPIC_API_KEY)");
+        var redaction = new RedactionQueue(redactor, new SummaryStore(db.jdbi()), metrics, config.redactionConcurrency(),
+                config.redactionQueueSize());
         var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), retention), new EventStore(db.jdbi()),
-                new AgentActivity(db.jdbi()), metrics);
+                new AgentActivity(db.jdbi()), redaction, metrics);
         boolean migrated = config.migrate();
         var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
         Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl()),
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), ingest, metrics, readiness,
-                config.shutdownGrace().toMillis(), analyticsRoutes(db, config)));
+                new AdminAuth(config.adminTokens()), new RawSummaries(db.jdbi()), config.shutdownGrace().toMillis(),
+                analyticsRoutes(db, config)));
         app.start(config.host(), config.port());
 
         ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -86,11 +103,11 @@ public final class Server implements AutoCloseable {
         long every = config.maintenanceInterval().toSeconds();
         jobs.scheduleWithFixedDelay(maintenance, 0, every, TimeUnit.SECONDS);
         jobs.scheduleWithFixedDelay(new RollupJob(db.jdbi()), 0, config.rollupInterval().toMillis(), TimeUnit.MILLISECONDS);
-        return new Server(db, app, metrics, jobs);
+        return new Server(db, app, metrics, jobs, redaction, config.redactionDrain());
     }
 
     private static Consumer<RoutesConfig> analyticsRoutes(Database db, Config config) {
-        var api = new AnalyticsApi(new Analytics(db.jdbi()), config.adminToken());
+        var api = new AnalyticsApi(new Analytics(db.jdbi()), config.adminTokens());
         var dashboard = new Dashboard();
         return routes -> {
             api.routes(routes);
@@ -119,6 +136,7 @@ public final class Server implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.info("HTTP connections still open after the shutdown grace period were closed");
         }
+        redaction.close(redactionDrain);
         db.close();
     }
 }

@@ -2,7 +2,12 @@ package dev.brain;
 
 import dev.brain.config.Config;
 import dev.brain.db.Database;
+import dev.brain.http.AdminAuth;
 import dev.brain.http.HttpApp;
+import dev.brain.privacy.RawSummaries;
+import dev.brain.redact.RedactionQueue;
+import dev.brain.redact.ScrubberRedactor;
+import dev.brain.redact.SummaryStore;
 import dev.brain.http.Json;
 import dev.brain.http.Metrics;
 import dev.brain.http.Readiness;
@@ -36,10 +41,12 @@ final class Training {
         try (Database db = Database.open(config, 1)) {
             var json = Json.mapper();
             var metrics = new Metrics();
+            var redaction = new RedactionQueue(new ScrubberRedactor(), new SummaryStore(db.jdbi()), metrics, 1, 1);
             var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), Duration.ofDays(400)),
-                    new EventStore(db.jdbi()), new AgentActivity(db.jdbi()), metrics);
+                    new EventStore(db.jdbi()), new AgentActivity(db.jdbi()), redaction, metrics);
             Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), Duration.ZERO),
-                    new RateLimiter(1, 1), ingest, metrics, new Readiness(db.dataSource(), () -> true), 0));
+                    new RateLimiter(1, 1), ingest, metrics, new Readiness(db.dataSource(), () -> true),
+                    new AdminAuth(Map.of()), new RawSummaries(db.jdbi()), 0));
             app.start(config.host(), config.port());
             try {
                 var http = HttpClient.newHttpClient();

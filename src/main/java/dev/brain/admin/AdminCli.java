@@ -3,12 +3,15 @@ package dev.brain.admin;
 import dev.brain.analytics.CategoryAliases;
 import dev.brain.auth.ApiKeys;
 import dev.brain.auth.KeyDao;
+import dev.brain.privacy.PrivacyAdmin;
+import dev.brain.redact.Redactor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 
 /** `brain admin ...`: results on stdout, everything else on stderr. Returns the exit code. */
@@ -23,16 +26,22 @@ public final class AdminCli {
               brain admin key create --agent <agent-id> [--label <text>]   (prints the key, once)
               brain admin key revoke --id <key-id>
               brain admin key list [--agent <agent-id>]
+              brain admin customer tier-c --id <id> --enabled true|false   (off removes stored raw summaries)
+              brain admin redact --retry-failed [--customer <id>]          (tier c with the switch on)
+              brain admin audit list [--customer <id>] [--limit <n>]
+              brain admin reader set-password --password <password>      (the read-only brain_reader role)
               brain admin category alias --from <raw category> --to <canonical category>
               brain admin category unalias --from <raw category>
               brain admin category list""";
 
     private final Jdbi jdbi;
+    private final Supplier<Redactor> redactor;
     private final PrintStream out;
     private final PrintStream err;
 
-    public AdminCli(Jdbi jdbi, PrintStream out, PrintStream err) {
+    public AdminCli(Jdbi jdbi, Supplier<Redactor> redactor, PrintStream out, PrintStream err) {
         this.jdbi = jdbi;
+        this.redactor = redactor;
         this.out = out;
         this.err = err;
     }
@@ -52,6 +61,10 @@ public final class AdminCli {
             case "key create" -> keyCreate(new Args(args, 3, Set.of("agent", "label")));
             case "key revoke" -> keyRevoke(new Args(args, 3, Set.of("id")));
             case "key list" -> keyList(new Args(args, 3, Set.of("agent")));
+            case "customer tier-c" -> tierC(new Args(args, 3, Set.of("id", "enabled")));
+            case "redact --retry-failed" -> retryFailed(new Args(args, 3, Set.of("customer")));
+            case "audit list" -> auditList(new Args(args, 3, Set.of("customer", "limit")));
+            case "reader set-password" -> readerPassword(new Args(args, 3, Set.of("password")));
             case "category alias" -> categoryAlias(new Args(args, 3, Set.of("from", "to")));
             case "category unalias" -> categories().unalias(new Args(args, 3, Set.of("from")).required("from"));
             case "category list" -> categoryList(new Args(args, 3, Set.of()));
@@ -75,7 +88,7 @@ public final class AdminCli {
     private int setTier(Args a) {
         String id = a.id("id");
         String tier = a.tier();
-        if (tenants().setTier(id, tier) == 0) {
+        if (privacy().setTier(id, tier) == 0) {
             err.println("no customer " + id);
             return 1;
         }
@@ -83,9 +96,60 @@ public final class AdminCli {
         return 0;
     }
 
+    private int tierC(Args a) {
+        String id = a.id("id");
+        String enabled = a.required("enabled");
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new UsageException("--enabled must be true or false");
+        }
+        if (privacy().setTierC(id, enabled.equals("true")) == 0) {
+            err.println("no customer " + id);
+            return 1;
+        }
+        err.println("Tier-C switch for " + id + " is " + (enabled.equals("true") ? "on (effective while the tier is c)"
+                : "off; stored raw summaries were removed"));
+        return 0;
+    }
+
+    private int retryFailed(Args a) {
+        String customer = a.optional("customer");
+        int[] r = privacy().retryFailed(redactor.get(), customer);
+        err.println("retried " + (r[0] + r[1]) + " tier-c summaries: " + r[0] + " redacted, " + r[1] + " still failed");
+        return r[1] == 0 ? 0 : 1;
+    }
+
+    private int auditList(Args a) {
+        int limit;
+        try {
+            limit = Integer.parseInt(a.optional("limit") == null ? "100" : a.optional("limit"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--limit must be a number");
+        }
+        var rows = privacy().audit(a.optional("customer"), limit);
+        out.println("id\tat\tactor\taction\tcustomer_id\tevents\tdetail");
+        rows.forEach(r -> out.println(r.id() + "\t" + r.at() + "\t" + r.actor() + "\t"
+                + r.action() + "\t" + nz(r.customerId()) + "\t" + r.events() + "\t" + nz(r.detail())));
+        return 0;
+    }
+
+    private int readerPassword(Args a) {
+        String password = a.required("password");
+        if (password.length() < 8) {
+            throw new UsageException("--password must be at least 8 characters");
+        }
+        privacy().setReaderPassword(password);
+        err.println("brain_reader can now log in with that password");
+        return 0;
+    }
+
+    private PrivacyAdmin privacy() {
+        return new PrivacyAdmin(jdbi);
+    }
+
     private int customerList(Args a) {
+        var customers = tenants().customers();
         out.println("id\tname\ttier\tcreated_at");
-        tenants().customers().forEach(c -> out.println(c.id() + "\t" + c.name() + "\t" + c.privacyTier() + "\t" + c.createdAt()));
+        customers.forEach(c -> out.println(c.id() + "\t" + c.name() + "\t" + c.privacyTier() + "\t" + c.createdAt()));
         return 0;
     }
 
@@ -106,8 +170,9 @@ public final class AdminCli {
     }
 
     private int agentList(Args a) {
+        var agents = tenants().agents(a.optional("customer"));
         out.println("id\tcustomer_id\tkind\tversion\tlast_seen_at");
-        tenants().agents(a.optional("customer")).forEach(g -> out.println(
+        agents.forEach(g -> out.println(
                 g.id() + "\t" + g.customerId() + "\t" + nz(g.kind()) + "\t" + nz(g.version()) + "\t" + nz(g.lastSeenAt())));
         return 0;
     }
@@ -137,8 +202,9 @@ public final class AdminCli {
     }
 
     private int keyList(Args a) {
+        var keys = jdbi.withExtension(KeyDao.class, dao -> dao.list(a.optional("agent")));
         out.println("id\tagent_id\tcustomer_id\tlabel\tcreated_at\trevoked_at");
-        jdbi.withExtension(KeyDao.class, dao -> dao.list(a.optional("agent"))).forEach(k -> out.println(
+        keys.forEach(k -> out.println(
                 k.id() + "\t" + k.agentId() + "\t" + k.customerId() + "\t" + nz(k.label()) + "\t" + k.createdAt() + "\t" + nz(k.revokedAt())));
         return 0;
     }

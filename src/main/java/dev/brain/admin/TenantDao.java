@@ -18,9 +18,6 @@ public interface TenantDao {
     @SqlUpdate("insert into customers (id, name, privacy_tier) values (:id, :name, :tier) on conflict (id) do nothing")
     int addCustomer(String id, String name, String tier);
 
-    @SqlUpdate("update customers set privacy_tier = :tier where id = :id")
-    int setTier(String id, String tier);
-
     @SqlQuery("select id, name, privacy_tier, created_at from customers order by id")
     @RegisterConstructorMapper(CustomerRow.class)
     List<CustomerRow> customers();

@@ -1,6 +1,6 @@
 package dev.brain.analytics;
 
-import dev.brain.auth.Authenticator;
+import dev.brain.http.AdminAuth;
 import dev.brain.http.ApiException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -15,11 +15,14 @@ public final class AnalyticsApi {
     static final int MAX_DAYS = 3660;
     private static final Pattern CUSTOMER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}");
     private final Analytics analytics;
-    private final String adminToken;
+    private final AdminAuth admin;
+    private final boolean enabled;
 
-    public AnalyticsApi(Analytics analytics, String adminToken) {
+    /** adminTokens: label -> token (BRAIN_ADMIN_TOKEN and BRAIN_ADMIN_TOKENS); empty turns the endpoints off. */
+    public AnalyticsApi(Analytics analytics, Map<String, String> adminTokens) {
         this.analytics = analytics;
-        this.adminToken = adminToken == null ? "" : adminToken;
+        this.admin = new AdminAuth(adminTokens);
+        this.enabled = !adminTokens.isEmpty();
     }
 
     public void routes(RoutesConfig routes) {
@@ -29,7 +32,7 @@ public final class AnalyticsApi {
     }
 
     private void answer(Context ctx, Analytics.Question q) {
-        requireAdmin(ctx, adminToken);
+        requireAdmin(ctx);
         int days = days(ctx.queryParam("days"));
         String customer = customer(ctx.queryParam("customer"));
         boolean csv = wantsCsv(ctx);
@@ -56,16 +59,12 @@ public final class AnalyticsApi {
     }
 
     /** 403 when no admin token is configured (admin HTTP is off), 401 when the bearer token is missing or wrong. */
-    public static void requireAdmin(Context ctx, String adminToken) {
-        if (adminToken.isEmpty()) {
+    private void requireAdmin(Context ctx) {
+        if (!enabled) {
             throw new ApiException(403, "admin_disabled",
                     "admin and analytics HTTP endpoints are off: start the brain with BRAIN_ADMIN_TOKEN set");
         }
-        String h = ctx.header("Authorization");
-        String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
-        if (!Authenticator.sameSecret(adminToken, given)) {
-            throw ApiException.unauthorized();
-        }
+        admin.require(ctx);
     }
 
     static int days(String raw) {

@@ -13,7 +13,7 @@ public interface KeyDao {
     }
 
     @SqlQuery("""
-            select k.id as key_id, k.agent_id, a.customer_id, c.privacy_tier
+            select k.id as key_id, k.agent_id, a.customer_id, c.privacy_tier, c.tier_c_enabled
             from api_keys k join agents a on a.id = k.agent_id join customers c on c.id = a.customer_id
             where k.key_hash = :hash and k.revoked_at is null""")
     @RegisterConstructorMapper(Principal.class)

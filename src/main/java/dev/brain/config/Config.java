@@ -24,6 +24,14 @@ public record Config(
         Duration maintenanceInterval,
         Duration shutdownGrace,
         String readerPassword,
+        Map<String, String> adminTokens,
+        String anthropicApiKey,
+        String anthropicBaseUrl,
+        String redactionModel,
+        int redactionConcurrency,
+        int redactionQueueSize,
+        Duration redactionTimeout,
+        Duration redactionDrain,
         Duration rollupInterval) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
@@ -51,7 +59,38 @@ public record Config(
                 Duration.ofSeconds(e.integer("BRAIN_MAINTENANCE_INTERVAL_S", 3600, 1, 86_400)),
                 Duration.ofSeconds(e.integer("BRAIN_SHUTDOWN_GRACE_S", 10, 0, 300)),
                 e.string("BRAIN_READER_PASSWORD", ""),
+                adminTokens(e.string("BRAIN_ADMIN_TOKEN", ""), e.string("BRAIN_ADMIN_TOKENS", "")),
+                e.string("ANTHROPIC_API_KEY", ""),
+                e.string("BRAIN_ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+                e.string("BRAIN_REDACTION_MODEL", "claude-haiku-4-5"),
+                e.integer("BRAIN_REDACTION_CONCURRENCY", 8, 1, 256),
+                e.integer("BRAIN_REDACTION_QUEUE", 10_000, 1, 1_000_000),
+                Duration.ofMillis(e.integer("BRAIN_REDACTION_TIMEOUT_MS", 5000, 100, 60_000)),
+                Duration.ofSeconds(e.integer("BRAIN_REDACTION_DRAIN_S", 5, 0, 300)),
                 Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 50)));
+    }
+
+    /** label → token: BRAIN_ADMIN_TOKEN is labelled "admin"; BRAIN_ADMIN_TOKENS adds "label=token,label=token". */
+    static Map<String, String> adminTokens(String single, String many) {
+        var tokens = new java.util.LinkedHashMap<String, String>();
+        if (!single.isEmpty()) {
+            tokens.put("admin", single);
+        }
+        for (String pair : many.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw new ConfigException("BRAIN_ADMIN_TOKENS must be label=token pairs separated by commas");
+            }
+            String token = pair.substring(eq + 1).trim();
+            if (token.length() < 16) {
+                throw new ConfigException("BRAIN_ADMIN_TOKENS: the token for '" + pair.substring(0, eq).trim() + "' is shorter than 16 characters");
+            }
+            tokens.put(pair.substring(0, eq).trim(), token);
+        }
+        return Map.copyOf(tokens);
     }
 
     /** Accepts jdbc:postgresql://... as is, and turns postgres://user:pass@host:port/db into JDBC form. */

@@ -97,15 +97,6 @@ public final class Database implements AutoCloseable {
         return pending;
     }
 
-    /** Lets the brain_reader role log in with this password (Metabase and other read-only clients). */
-    public void setReaderPassword(String password) {
-        jdbi.useHandle(h -> {
-            String sql = h.createQuery("select format('alter role brain_reader with login password %L', cast(:pw as text))")
-                    .bind("pw", password).mapTo(String.class).one();
-            h.execute(sql);
-        });
-    }
-
     public Jdbi jdbi() {
         return jdbi;
     }

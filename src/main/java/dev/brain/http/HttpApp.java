@@ -8,6 +8,7 @@ import dev.brain.ingest.BodyReader;
 import dev.brain.ingest.IngestResult;
 import dev.brain.ingest.IngestService;
 import dev.brain.ingest.RateLimiter;
+import dev.brain.privacy.RawSummaries;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -28,14 +29,15 @@ public final class HttpApp {
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
     private static final String STARTED = "brain.started";
     // Metric labels name known routes only, so hostile paths cannot blow up the series count.
-    private static final java.util.Set<String> ROUTES = java.util.Set.of("/v1/events", "/healthz", "/readyz", "/metrics", "/openapi.json");
+    private static final java.util.Set<String> ROUTES = java.util.Set.of("/v1/events", "/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/admin/customers/{customer}/raw-summaries");
 
     /** extraRoutes: feature routes (analytics, dashboard) added by the composition root. */
     public record Deps(ObjectMapper json, Authenticator auth, RateLimiter rateLimiter, IngestService ingest,
-                       Metrics metrics, Readiness readiness, long shutdownGraceMillis, Consumer<RoutesConfig> extraRoutes) {
+                       Metrics metrics, Readiness readiness, AdminAuth admin, RawSummaries rawSummaries, long shutdownGraceMillis,
+                       Consumer<RoutesConfig> extraRoutes) {
         public Deps(ObjectMapper json, Authenticator auth, RateLimiter rateLimiter, IngestService ingest,
-                    Metrics metrics, Readiness readiness, long shutdownGraceMillis) {
-            this(json, auth, rateLimiter, ingest, metrics, readiness, shutdownGraceMillis, routes -> { });
+                    Metrics metrics, Readiness readiness, AdminAuth admin, RawSummaries rawSummaries, long shutdownGraceMillis) {
+            this(json, auth, rateLimiter, ingest, metrics, readiness, admin, rawSummaries, shutdownGraceMillis, routes -> { });
         }
     }
 
@@ -93,6 +95,12 @@ public final class HttpApp {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(d.metrics().render()));
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
             config.routes.post("/v1/events", ctx -> ingest(ctx, d));
+            config.routes.get("/v1/admin/customers/{customer}/raw-summaries", ctx -> {
+                String actor = d.admin().require(ctx);
+                int days = intParam(ctx, "days", 7, 1, 3660);
+                int limit = intParam(ctx, "limit", 100, 1, 1000);
+                ctx.json(Map.of("rows", d.rawSummaries().read(actor, ctx.pathParam("customer"), days, limit)));
+            });
             d.extraRoutes().accept(config.routes);
 
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
@@ -136,6 +144,22 @@ public final class HttpApp {
             return path;
         }
         return path.startsWith("/v1/analytics/") ? "/v1/analytics" : path.startsWith("/dashboard") ? "/dashboard" : "other";
+    }
+
+    static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw ApiException.badRequest("invalid_parameter", name + " must be a whole number from " + min + " to " + max);
     }
 
     private static String bearer(Context ctx) {

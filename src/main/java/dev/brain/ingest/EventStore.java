@@ -4,7 +4,10 @@ import dev.brain.auth.Principal;
 import dev.brain.db.DatabaseException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.ResultSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -17,6 +20,11 @@ public final class EventStore {
     // One statement per row count (cached): a VALUES list of plain parameters costs the driver far
     // less than encoding text arrays, and PostgreSQL plans it once per connection.
     private static final ConcurrentHashMap<Integer, String> INSERT_EVENTS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Integer, String> INSERT_EVENTS_RETURNING = new ConcurrentHashMap<>();
+
+    private static String insertEventsReturning(int rows) {
+        return insertEvents(rows) + " returning event_id";
+    }
 
     private static String insertEvents(int rows) {
         var sql = new StringBuilder(200 + rows * 64).append("with input (event_id, ts, event_type, session_id, payload) as (values ");
@@ -53,27 +61,34 @@ public final class EventStore {
     public record Refused(String eventId, Integer index, String code) {
     }
 
-    /** Returns how many rows were new (the rest were duplicates). */
-    public int store(Principal who, List<Row> rows, List<Refused> refused, String requestId) {
+    /**
+     * Writes the rows and the refusals in one transaction. Returns the event_ids that were new (the
+     * rest were duplicates) when `wantIds`; otherwise only how many.
+     */
+    public Stored store(Principal who, List<Row> rows, List<Refused> refused, String requestId, boolean wantIds) {
         if (refused.isEmpty()) {
             // One statement is atomic on its own: no BEGIN/COMMIT round trips on the common path.
-            return rows.isEmpty() ? 0 : jdbi.withHandle(h -> insertEvents(h, who, rows));
+            return rows.isEmpty() ? Stored.NONE : jdbi.withHandle(h -> insertEvents(h, who, rows, wantIds));
         }
         return jdbi.inTransaction(h -> {
-            int inserted = rows.isEmpty() ? 0 : insertEvents(h, who, rows);
-            if (!refused.isEmpty()) {
-                recordRefused(h, who, refused, requestId);
-            }
-            return inserted;
+            Stored stored = rows.isEmpty() ? Stored.NONE : insertEvents(h, who, rows, wantIds);
+            recordRefused(h, who, refused, requestId);
+            return stored;
         });
+    }
+
+    /** How many rows were new, and which (only when asked for). */
+    public record Stored(int inserted, Set<String> ids) {
+        static final Stored NONE = new Stored(0, Set.of());
     }
 
     public void recordRefused(Principal who, List<Refused> refused, String requestId) {
         jdbi.useHandle(h -> recordRefused(h, who, refused, requestId));
     }
 
-    private static int insertEvents(Handle h, Principal who, List<Row> rows) {
-        String sql = INSERT_EVENTS.computeIfAbsent(rows.size(), EventStore::insertEvents);
+    private static Stored insertEvents(Handle h, Principal who, List<Row> rows, boolean wantIds) {
+        String sql = wantIds ? INSERT_EVENTS_RETURNING.computeIfAbsent(rows.size(), EventStore::insertEventsReturning)
+                : INSERT_EVENTS.computeIfAbsent(rows.size(), EventStore::insertEvents);
         try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
             int p = 1;
             for (Row r : rows) {
@@ -85,7 +100,16 @@ public final class EventStore {
             }
             ps.setString(p++, who.customerId());
             ps.setString(p, who.agentId());
-            return ps.executeUpdate();
+            if (!wantIds) {
+                return new Stored(ps.executeUpdate(), Set.of());
+            }
+            Set<String> ids = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return new Stored(ids.size(), ids);
         } catch (SQLException e) {
             throw new DatabaseException("storing " + rows.size() + " events failed", e);
         }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brain.auth.Principal;
 import dev.brain.http.ApiException;
 import dev.brain.http.Metrics;
+import dev.brain.redact.RedactionQueue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,13 +28,16 @@ public final class IngestService {
     private final EventValidator validator;
     private final EventStore store;
     private final AgentActivity activity;
+    private final RedactionQueue redaction;
     private final Metrics metrics;
 
-    public IngestService(ObjectMapper json, EventValidator validator, EventStore store, AgentActivity activity, Metrics metrics) {
+    public IngestService(ObjectMapper json, EventValidator validator, EventStore store, AgentActivity activity,
+                         RedactionQueue redaction, Metrics metrics) {
         this.json = json;
         this.validator = validator;
         this.store = store;
         this.activity = activity;
+        this.redaction = redaction;
         this.metrics = metrics;
     }
 
@@ -61,6 +66,7 @@ public final class IngestService {
         List<EventStore.Refused> refused = new ArrayList<>();
         List<IngestResult.Refusal> refusals = new ArrayList<>();
         Set<UUID> seen = new HashSet<>();
+        List<RedactionQueue.Job> jobs = new ArrayList<>();
         int inBatchDuplicates = 0;
         String version = null;
         for (int i = 0; i < items.size(); i++) {
@@ -71,9 +77,9 @@ public final class IngestService {
                     inBatchDuplicates++;
                     continue;
                 }
-                String payload = e.payload().remove("summary_raw") == null
-                        ? new String(e.payloadJson(), StandardCharsets.UTF_8)
-                        : json.writeValueAsString(e.payload());
+                String payload = e.payload().has("summary_raw")
+                        ? json.writeValueAsString(applyPrivacy(who, e, jobs))
+                        : new String(e.payloadJson(), StandardCharsets.UTF_8);
                 if (e.eventType().equals("heartbeat") && e.payload().path("agent_version").isTextual()) {
                     version = e.payload().get("agent_version").asText();
                 }
@@ -92,7 +98,22 @@ public final class IngestService {
             }
         }
 
-        int inserted = store.store(who, rows, refused, requestId);
+        EventStore.Stored stored;
+        try {
+            stored = store.store(who, rows, refused, requestId, !jobs.isEmpty());
+        } catch (RuntimeException ex) {
+            redaction.release(jobs.size());
+            throw ex;
+        }
+        // Only new rows are redacted: a retried event must not cost a second model call.
+        for (RedactionQueue.Job job : jobs) {
+            if (stored.ids().contains(job.eventId().toString())) {
+                redaction.submit(job);
+            } else {
+                redaction.release(1);
+            }
+        }
+        int inserted = stored.inserted();
         int duplicates = rows.size() - inserted + inBatchDuplicates;
         metrics.inc("brain_events_total", inserted, "outcome", "accepted");
         metrics.inc("brain_events_total", duplicates, "outcome", "duplicate");
@@ -101,6 +122,33 @@ public final class IngestService {
             activity.seen(who.agentId(), version);
         }
         return new IngestResult(inserted, duplicates, refusals);
+    }
+
+    /**
+     * SPEC §6: tier a drops summary_raw; tier b (and c with the switch off) keeps it only in memory for
+     * the redactor; tier c with the switch on keeps it in the payload too. A full queue marks the event
+     * summary_failed at once. Returns the payload to store.
+     */
+    private ObjectNode applyPrivacy(Principal who, Envelope e, List<RedactionQueue.Job> jobs) {
+        ObjectNode p = e.payload();
+        String raw = p.path("summary_raw").isTextual() ? p.get("summary_raw").asText() : null;
+        String policy = who.summaryPolicy();
+        if (!policy.equals("keep")) {
+            p.remove("summary_raw");
+        }
+        if (raw == null || raw.isBlank() || policy.equals("drop")) {
+            if (policy.equals("drop")) {
+                redaction.counted("skipped_tier_a");
+            }
+            return p;
+        }
+        if (redaction.reserve()) {
+            jobs.add(new RedactionQueue.Job(e.eventId(), e.ts(), who.customerId(), policy.equals("keep"), raw));
+        } else {
+            redaction.counted("queue_full");
+            p.put("summary_failed", true);
+        }
+        return p;
     }
 
     private JsonNode parse(Principal who, byte[] body, String requestId) {

@@ -23,13 +23,14 @@ final class JsonLoggerFactory implements ILoggerFactory {
         return loggers.computeIfAbsent(name, n -> new JsonLogger(n, thresholdFor(n), mdc));
     }
 
-    // Third-party libraries are chatty at info; they speak from warn unless we debug.
+    // Third-party libraries are chatty at info; they speak from warn unless we debug (from error on the command line).
     private Level thresholdFor(String name) {
         boolean ours = name.startsWith("dev.brain");
         if (ours || level.toInt() <= Level.DEBUG.toInt()) {
             return level;
         }
-        return level.toInt() > Level.WARN.toInt() ? level : Level.WARN;
+        Level floor = Boolean.getBoolean("brain.cli") ? Level.ERROR : Level.WARN;
+        return level.toInt() > floor.toInt() ? level : floor;
     }
 
     private static Level parse(String s) {

@@ -212,7 +212,7 @@ public final class IngestBench {
             AtomicLong written = new AtomicLong();
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                Principal who = new Principal("key_jdbc", "agent_bench_" + i, "cust_bench", "a");
+                Principal who = new Principal("key_jdbc", "agent_bench_" + i, "cust_bench", "a", false);
                 Thread t = new Thread(() -> {
                     Random rnd = new Random();
                     while (!stop.get()) {
@@ -221,7 +221,7 @@ public final class IngestBench {
                             String[] e = eventParts(rnd);
                             rows.add(new EventStore.Row(e[0], e[1], e[2], e[3], e[4]));
                         }
-                        int n = store.store(who, rows, List.of(), null);
+                        int n = store.store(who, rows, List.of(), null, false).inserted();
                         if (measuring.get()) {
                             written.addAndGet(n);
                         }
@@ -364,6 +364,10 @@ public final class IngestBench {
             c.createStatement().execute("drop database if exists " + name + " with (force)");
             c.createStatement().execute("create database " + name);
         }
+        return freshDatabaseUrl(base, name);
+    }
+
+    static String freshDatabaseUrl(String base, String name) {
         int slash = base.indexOf('/', "jdbc:postgresql://".length());
         int q = base.indexOf('?', slash);
         return base.substring(0, slash + 1) + name + (q < 0 ? "" : base.substring(q));

@@ -1,0 +1,134 @@
+package dev.brain.sdk;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ConnectException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.brain.sdk.Fixtures.builder;
+import static dev.brain.sdk.Fixtures.ids;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DeliveryTest {
+    @TempDir
+    Path spool;
+
+    private static void track(Brain brain, int n) {
+        for (int i = 0; i < n; i++) {
+            brain.track("session.start", "sess_" + i, Map.of("category", "c" + i));
+        }
+    }
+
+    @Test
+    void events_go_in_gzip_batches_of_at_most_the_batch_size() throws Exception {
+        FakeTransport transport = new FakeTransport();
+        try (Brain brain = builder(transport, spool).batchSize(10).build()) {
+            track(brain, 35);
+            assertTrue(brain.flush(Duration.ofSeconds(5)));
+        }
+        assertEquals(35, transport.events().size());
+        assertEquals(35, new HashSet<>(ids(transport.events())).size());
+        assertTrue(transport.requests().stream().allMatch(r -> r.size() <= 10));
+    }
+
+    @Test
+    void a_full_batch_is_sent_without_waiting_for_the_interval() throws Exception {
+        FakeTransport transport = new FakeTransport();
+        try (Brain brain = builder(transport, spool).batchSize(5).flushInterval(Duration.ofMinutes(10)).build()) {
+            track(brain, 5);
+            assertTrue(transport.awaitRequests(1, 3000));
+        }
+    }
+
+    @Test
+    void server_errors_and_network_failures_are_retried_with_the_same_event_ids() throws Exception {
+        FakeTransport transport = new FakeTransport().then(
+                Transport.Response.of(503, "{}"), new ConnectException("refused"));
+        try (Brain brain = builder(transport, spool).build()) {
+            track(brain, 3);
+            assertTrue(transport.awaitRequests(3, 10_000));
+            assertTrue(brain.flush(Duration.ofSeconds(5)));
+        }
+        List<List<Map<String, Object>>> requests = transport.requests();
+        assertEquals(3, requests.size());
+        assertEquals(ids(requests.get(0)), ids(requests.get(1)));
+        assertEquals(ids(requests.get(0)), ids(requests.get(2)));
+    }
+
+    @Test
+    void retry_after_on_429_is_honoured() throws Exception {
+        FakeTransport transport = new FakeTransport().then(new Transport.Response(429, 2, "{}"));
+        try (Brain brain = builder(transport, spool).build()) {
+            track(brain, 2);
+            assertTrue(transport.awaitRequests(2, 10_000));
+        }
+        List<Long> times = transport.requestTimes();
+        long waitedMillis = (times.get(1) - times.get(0)) / 1_000_000;
+        assertTrue(waitedMillis >= 2000, "waited only " + waitedMillis + " ms");
+        assertEquals(ids(transport.requests().get(0)), ids(transport.requests().get(1)));
+    }
+
+    @Test
+    void a_partial_rejection_drops_exactly_the_rejected_events_and_logs_each_once() throws Exception {
+        FakeTransport transport = new FakeTransport();
+        Fixtures.RecordingLogger logger = new Fixtures.RecordingLogger();
+        transport.then(new Transport.Response(207, -1,
+                "{\"accepted\":2,\"duplicates\":0,\"rejected\":[{\"index\":1,\"event_id\":\"e-1\","
+                        + "\"code\":\"unknown_event_type\",\"message\":\"no such type\"}]}"));
+        try (Brain brain = builder(transport, spool).logger(logger).build()) {
+            brain.track("session.start", "s", Map.of("category", "a"));
+            brain.track("nonsense", "s", Map.of());
+            brain.track("session.start", "s", Map.of("category", "b"));
+            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            track(brain, 1);
+            assertTrue(brain.flush(Duration.ofSeconds(5)));
+        }
+        assertEquals(2, transport.requests().size());
+        assertEquals(3, transport.requests().get(0).size());
+        assertEquals(1, transport.requests().get(1).size(), "accepted ones are never sent again");
+        assertEquals(1, logger.matching("e-1 (unknown_event_type)").size());
+    }
+
+    @Test
+    void a_400_is_dropped_and_not_retried() throws Exception {
+        FakeTransport transport = new FakeTransport().then(
+                Transport.Response.of(400, "{\"error\":\"invalid_body\",\"message\":\"nope\"}"));
+        try (Brain brain = builder(transport, spool).flushInterval(Duration.ofMinutes(10)).build()) {
+            track(brain, 2);
+            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            Thread.sleep(300);
+        }
+        List<Map<String, Object>> starts = Fixtures.ofType(transport.events(), "session.start");
+        assertEquals(2, starts.size(), "each event sent once, never retried");
+        assertEquals(2, new HashSet<>(ids(starts)).size());
+        Map<String, Object> heartbeat = Fixtures.ofType(transport.events(), "heartbeat").get(0);
+        assertEquals(2.0, FakeTransport.payload(heartbeat).get("dropped_events_since_last"));
+    }
+
+    @Test
+    void a_401_is_not_retried_soon_and_the_events_stay_spooled() throws Exception {
+        FakeTransport transport = new FakeTransport().then(Transport.Response.of(401, "{\"error\":\"unauthorized\"}"));
+        Fixtures.RecordingLogger logger = new Fixtures.RecordingLogger();
+        try (Brain brain = builder(transport, spool).logger(logger).shutdownTimeout(Duration.ZERO).build()) {
+            track(brain, 2);
+            assertFalse(brain.flush(Duration.ofMillis(1500)));
+        }
+        assertEquals(1, transport.requests().size());
+        assertEquals(1, logger.matching("401").size());
+        FakeTransport next = new FakeTransport();
+        try (Brain brain = builder(next, spool).build()) {
+            assertTrue(brain.flush(Duration.ofSeconds(5)));
+        }
+        assertEquals(2, next.events().size(), "a later process with a good key sends them");
+        Set<Object> firstIds = new HashSet<>(ids(transport.requests().get(0)));
+        assertEquals(firstIds, new HashSet<>(ids(next.events())));
+    }
+}

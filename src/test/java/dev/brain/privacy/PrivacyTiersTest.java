@@ -1,0 +1,196 @@
+package dev.brain.privacy;
+
+import static dev.brain.support.Brain.event;
+import static dev.brain.support.Brain.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brain.support.Brain;
+import dev.brain.support.CapturedLog;
+import dev.brain.support.FakeAnthropic;
+import dev.brain.support.PgDump;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Each tier end to end against a real database and a stand-in Anthropic, audited like a contract. */
+class PrivacyTiersTest {
+
+    private static String endWithSummary(String id, String marker) {
+        return event(id, Instant.now().toString(), "session.end", "sess_" + id.substring(0, 8),
+                "{\"status\":\"success\",\"summary_raw\":\"" + marker + " refunded jane.doe@example.com for order #48213\"}");
+    }
+
+    private static void awaitRedaction(Brain brain, String id) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (brain.count("select count(*) from events where event_id = '" + id + "' and (summary_redacted is not null or payload ? 'summary_failed')") == 1) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("event " + id + " was never redacted");
+    }
+
+    @Test
+    void tier_a_b_and_c_store_exactly_what_the_contract_says() throws Exception {
+        try (FakeAnthropic anthropic = new FakeAnthropic(); CapturedLog log = new CapturedLog();
+             Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
+                     "BRAIN_LOG_LEVEL", "debug"))) {
+            String keyA = brain.newAgentKey("cust_tier_a", "agent_a", "a");
+            String keyB = brain.newAgentKey("cust_tier_b", "agent_b", "b");
+            String keyCOff = brain.newAgentKey("cust_tier_c_off", "agent_c_off", "c");
+            String keyCOn = brain.newAgentKey("cust_tier_c_on", "agent_c_on", "c");
+            brain.admin("customer", "tier-c", "--id", "cust_tier_c_on", "--enabled", "true");
+
+            String a = UUID.randomUUID().toString();
+            String b = UUID.randomUUID().toString();
+            String cOff = UUID.randomUUID().toString();
+            String cOn = UUID.randomUUID().toString();
+            assertEquals(202, brain.post(keyA, endWithSummary(a, "RAWMARK-TIER-A")).statusCode());
+            assertEquals(202, brain.post(keyB, endWithSummary(b, "RAWMARK-TIER-B")).statusCode());
+            assertEquals(202, brain.post(keyCOff, endWithSummary(cOff, "RAWMARK-TIER-COFF")).statusCode());
+            assertEquals(202, brain.post(keyCOn, endWithSummary(cOn, "RAWMARK-TIER-CON")).statusCode());
+            awaitRedaction(brain, b);
+            awaitRedaction(brain, cOff);
+            awaitRedaction(brain, cOn);
+
+            // a: nothing of the summary is stored or sent anywhere
+            var rowA = brain.query("select summary_redacted, payload::text from events where event_id = '" + a + "'",
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}).get(0);
+            assertNull(rowA[0]);
+            assertFalse(rowA[1].contains("summary"));
+            assertTrue(anthropic.requestBodies.stream().noneMatch(r -> r.contains("RAWMARK-TIER-A")), "tier a was sent to the model");
+
+            // b and c-off: only the redaction is stored
+            for (String id : List.of(b, cOff)) {
+                var row = brain.query("select summary_redacted, payload ? 'summary_raw' from events where event_id = '" + id + "'",
+                        rs -> new Object[] {rs.getString(1), rs.getBoolean(2)}).get(0);
+                assertEquals("Handled a billing dispute for a customer; refund issued.", row[0]);
+                assertEquals(false, row[1]);
+            }
+            // c-on: raw kept in the payload (never a column) and redacted too
+            var rowC = brain.query("select summary_redacted, payload->>'summary_raw' from events where event_id = '" + cOn + "'",
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}).get(0);
+            assertEquals("Handled a billing dispute for a customer; refund issued.", rowC[0]);
+            assertTrue(rowC[1].startsWith("RAWMARK-TIER-CON"));
+
+            String dump = PgDump.dump(brain.db.url());
+            assertTrue(dump.contains("RAWMARK-TIER-CON"), "the dump does hold the tier-c raw text, so the check can see raws");
+            for (String marker : List.of("RAWMARK-TIER-A", "RAWMARK-TIER-B", "RAWMARK-TIER-COFF")) {
+                assertFalse(dump.contains(marker), marker + " found in the database dump");
+                assertFalse(log.text().contains(marker), marker + " found in the server log");
+            }
+            assertTrue(brain.get("/metrics").body().contains("brain_redactions_total{outcome=\"skipped_tier_a\"} 1"));
+            assertTrue(brain.get("/metrics").body().contains("brain_redactions_total{outcome=\"ok\"} 3"));
+        }
+    }
+
+    @Test
+    void failures_mark_the_event_and_drop_the_raw_text_for_tier_b() throws Exception {
+        try (FakeAnthropic anthropic = new FakeAnthropic(); CapturedLog log = new CapturedLog();
+             Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
+                     "BRAIN_REDACTION_TIMEOUT_MS", "500"))) {
+            String key = brain.newAgentKey("cust_fail", "agent_fail", "b");
+            List<mockwebserver3.MockResponse> answers = List.of(FakeAnthropic.status(500), FakeAnthropic.status(429),
+                    new mockwebserver3.MockResponse.Builder().code(200).body("not json at all").build(),
+                    FakeAnthropic.text("y".repeat(300)), FakeAnthropic.slow(2000, FakeAnthropic.text("late")));
+            int n = 0;
+            for (var answer : answers) {
+                anthropic.answer(body -> answer);
+                String id = UUID.randomUUID().toString();
+                String marker = "RAWMARK-FAIL-" + (n++);
+                assertEquals(202, brain.post(key, endWithSummary(id, marker)).statusCode());
+                awaitRedaction(brain, id);
+                var row = brain.query("select summary_redacted, payload->>'summary_failed', payload ? 'summary_raw' from events where event_id = '" + id + "'",
+                        rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getBoolean(3)}).get(0);
+                assertNull(row[0], marker);
+                assertEquals("true", row[1], marker);
+                assertEquals(false, row[2], marker);
+            }
+            String dump = PgDump.dump(brain.db.url());
+            for (int i = 0; i < n; i++) {
+                assertFalse(dump.contains("RAWMARK-FAIL-" + i));
+                assertFalse(log.text().contains("RAWMARK-FAIL-" + i));
+            }
+            String metrics = brain.get("/metrics").body();
+            assertTrue(metrics.contains("brain_redactions_total{outcome=\"failed\"} 4"), metrics);
+            assertTrue(metrics.contains("brain_redactions_total{outcome=\"timeout\"} 1"), metrics);
+        }
+    }
+
+    @Test
+    void a_full_queue_marks_events_failed_at_once_and_ingest_still_answers() throws Exception {
+        try (FakeAnthropic anthropic = new FakeAnthropic();
+             Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
+                     "BRAIN_REDACTION_CONCURRENCY", "1", "BRAIN_REDACTION_QUEUE", "2", "BRAIN_REDACTION_DRAIN_S", "0"))) {
+            anthropic.answer(body -> FakeAnthropic.slow(3000, FakeAnthropic.text("ok")));
+            String key = brain.newAgentKey("cust_full", "agent_full", "b");
+            StringBuilder batch = new StringBuilder("{\"events\":[");
+            for (int i = 0; i < 10; i++) {
+                batch.append(i == 0 ? "" : ",").append(endWithSummary(UUID.randomUUID().toString(), "RAWMARK-Q" + i));
+            }
+            var r = brain.post(key, batch.append("]}").toString());
+            assertEquals(202, r.statusCode(), r.body());
+            assertEquals(10, json(r).get("accepted").asInt());
+            assertEquals(8, brain.count("select count(*) from events where payload->>'summary_failed' = 'true'"));
+            assertTrue(brain.get("/metrics").body().contains("brain_redactions_total{outcome=\"queue_full\"} 8"));
+            assertTrue(brain.get("/metrics").body().contains("brain_redaction_queue_depth 2"));
+        }
+    }
+
+    @Test
+    void a_slow_redactor_does_not_slow_ingest() throws Exception {
+        try (FakeAnthropic anthropic = new FakeAnthropic();
+             Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
+                     "BRAIN_REDACTION_DRAIN_S", "0"))) {
+            anthropic.answer(body -> FakeAnthropic.slow(10_000, FakeAnthropic.text("late")));
+            String keyA = brain.newAgentKey("cust_fast", "agent_fast", "a");
+            String keyB = brain.newAgentKey("cust_slow", "agent_slow", "b");
+            for (int i = 0; i < 30; i++) {
+                brain.post(keyA, endWithSummary(UUID.randomUUID().toString(), "WARM"));
+            }
+            long withoutRedaction = p99(brain, keyA);
+            long withSlowRedactor = p99(brain, keyB);
+            assertTrue(anthropic.calls.get() > 0, "the slow redactor was really called");
+            assertTrue(withSlowRedactor < withoutRedaction * 3 + 50,
+                    "p99 with a 10 s redactor " + withSlowRedactor + " ms vs without " + withoutRedaction + " ms");
+        }
+    }
+
+    private static long p99(Brain brain, String key) {
+        long[] ms = new long[100];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            assertEquals(202, brain.post(key, endWithSummary(UUID.randomUUID().toString(), "P99")).statusCode());
+            ms[i] = (System.nanoTime() - t0) / 1_000_000;
+        }
+        java.util.Arrays.sort(ms);
+        return ms[98];
+    }
+
+    @Test
+    void turning_the_tier_c_switch_off_removes_stored_raw_text_and_new_events_behave_as_b() throws Exception {
+        try (FakeAnthropic anthropic = new FakeAnthropic();
+             Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
+                     "BRAIN_KEY_CACHE_SECONDS", "0"))) {
+            String key = brain.newAgentKey("cust_switch", "agent_switch", "c");
+            brain.admin("customer", "tier-c", "--id", "cust_switch", "--enabled", "true");
+            String on = UUID.randomUUID().toString();
+            brain.post(key, endWithSummary(on, "RAWMARK-ON"));
+            awaitRedaction(brain, on);
+            assertEquals(1, brain.count("select count(*) from events where payload ? 'summary_raw'"));
+
+            brain.admin("customer", "tier-c", "--id", "cust_switch", "--enabled", "false");
+            assertEquals(0, brain.count("select count(*) from events where payload ? 'summary_raw'"));
+            String off = UUID.randomUUID().toString();
+            brain.post(key, endWithSummary(off, "RAWMARK-OFF"));
+            awaitRedaction(brain, off);
+            assertEquals(0, brain.count("select count(*) from events where payload ? 'summary_raw'"));
+            assertFalse(PgDump.dump(brain.db.url()).contains("RAWMARK-O"));
+        }
+    }
+}
