@@ -180,6 +180,7 @@ create function analytics.outcomes(days int default 30, customer text default nu
 
 -- Health 0-100 = 40% activity trend (sessions in the last 7 days vs the 7 before) + 30% agents
 -- live (an event in the last 24 h) + 30% quality (1 - failure rate - escalation rate over `days`).
+-- The reason names drops of 10% or more, silent agents, and failure or escalation rates of 20% or more.
 create function analytics.health(days int default 30, customer text default null)
   returns table (customer_id text, score int, trend_score int, liveness_score int, quality_score int,
                  sessions_7d bigint, sessions_prev_7d bigint, agents bigint, agents_silent_24h bigint,
@@ -218,7 +219,7 @@ create function analytics.health(days int default 30, customer text default null
            coalesce(nullif(concat_ws('; ',
              case when p.s7 = 0 and p.p7 = 0 then 'no sessions in 14 days'
                   when p.s7 = 0 then 'no sessions in the last 7 days (' || p.p7 || ' the week before)'
-                  when p.p7 > 0 and p.s7 < p.p7 then 'sessions −' || round(100.0 * (p.p7 - p.s7) / p.p7) || '% week over week' end,
+                  when p.p7 > 0 and p.s7 < 0.9 * p.p7 then 'sessions −' || round(100.0 * (p.p7 - p.s7) / p.p7) || '% week over week' end,
              case when p.agents = 0 then 'no agents registered'
                   when p.silent > 0 then p.silent || ' of ' || p.agents || ' agents silent > 24 h' end,
              case when p.fr >= 0.2 then 'failure rate ' || round(100 * p.fr) || '%' end,

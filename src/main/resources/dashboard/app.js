@@ -71,12 +71,17 @@
     return [...sums.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   }
 
+  let showAllHealth = false;
+
   function renderHealth(rows) {
     const select = $('customer');
     if (select.options.length === 1) {
       rows.map((r) => r.customer_id).sort().forEach((id) => select.add(new Option(id, id)));
     }
-    fill('health', rows, (tr, r) => {
+    const more = $('health-more');
+    more.hidden = rows.length <= 10;
+    more.textContent = showAllHealth ? 'Show the 10 riskiest' : 'Show all ' + rows.length + ' customers';
+    fill('health', showAllHealth ? rows : rows.slice(0, 10), (tr, r) => {
       const badge = document.createElement('span');
       badge.className = 'score ' + (r.score < 50 ? 'bad' : r.score < 75 ? 'warn' : 'good');
       badge.textContent = r.score;
@@ -148,6 +153,7 @@
   takeTokenFromUrl();
   $('login-form').addEventListener('submit', () => { localStorage.setItem(TOKEN_KEY, $('token').value.trim()); $('token').value = ''; load(); });
   $('signout').addEventListener('click', () => { localStorage.removeItem(TOKEN_KEY); askToken(); });
+  $('health-more').addEventListener('click', () => { showAllHealth = !showAllHealth; load(); });
   $('customer').addEventListener('change', load);
   $('days').addEventListener('change', load);
   load();
