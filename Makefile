@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN   := mvn -B -q -Dstyle.color=never
 JAR   := target/brain.jar
 
-.PHONY: build run test bench bench-sdk bench-redaction db db-stop clean
+.PHONY: build run test bench bench-sdk bench-redaction bench-analytics db db-stop clean
 
 build:                ## the jars, no tests, and the class-data archive that halves start-up
 	$(MVN) package -DskipTests
@@ -31,6 +31,9 @@ bench-sdk: build      ## SDK: ns and bytes per recording call, heap with a dead 
 
 bench-redaction: build  ## redaction throughput with a 300 ms stand-in Anthropic; ingest p99 with a slow redactor
 	@scripts/bench.sh RedactionBench
+
+bench-analytics:      ## 10M events by COPY, rollup build and refresh cost, freshness lag, every analytics endpoint timed
+	@scripts/bench-analytics.sh
 
 db:                   ## start (or reuse) the project-local PostgreSQL and print its URL
 	@scripts/pg-local.sh brain

@@ -1,6 +1,10 @@
 package dev.brain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.brain.analytics.Analytics;
+import dev.brain.analytics.AnalyticsApi;
+import dev.brain.analytics.Dashboard;
+import dev.brain.analytics.RollupJob;
 import dev.brain.auth.Authenticator;
 import dev.brain.config.Config;
 import dev.brain.db.Database;
@@ -22,11 +26,13 @@ import dev.brain.redact.Redactors;
 import dev.brain.redact.SummaryStore;
 import dev.brain.http.AdminAuth;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +90,8 @@ public final class Server implements AutoCloseable {
         var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
         Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl()),
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), ingest, metrics, readiness,
-                new AdminAuth(config.adminTokens()), new RawSummaries(db.jdbi()), config.shutdownGrace().toMillis()));
+                new AdminAuth(config.adminTokens()), new RawSummaries(db.jdbi()), config.shutdownGrace().toMillis(),
+                analyticsRoutes(db, config)));
         app.start(config.host(), config.port());
 
         ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -95,7 +102,17 @@ public final class Server implements AutoCloseable {
         var maintenance = new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead());
         long every = config.maintenanceInterval().toSeconds();
         jobs.scheduleWithFixedDelay(maintenance, 0, every, TimeUnit.SECONDS);
+        jobs.scheduleWithFixedDelay(new RollupJob(db.jdbi()), 0, config.rollupInterval().toMillis(), TimeUnit.MILLISECONDS);
         return new Server(db, app, metrics, jobs, redaction, config.redactionDrain());
+    }
+
+    private static Consumer<RoutesConfig> analyticsRoutes(Database db, Config config) {
+        var api = new AnalyticsApi(new Analytics(db.jdbi()), config.adminTokens());
+        var dashboard = new Dashboard();
+        return routes -> {
+            api.routes(routes);
+            dashboard.routes(routes);
+        };
     }
 
     public int port() {

@@ -1,5 +1,6 @@
 package dev.brain.admin;
 
+import dev.brain.analytics.CategoryAliases;
 import dev.brain.auth.ApiKeys;
 import dev.brain.auth.KeyDao;
 import dev.brain.privacy.PrivacyAdmin;
@@ -28,7 +29,10 @@ public final class AdminCli {
               brain admin customer tier-c --id <id> --enabled true|false   (off removes stored raw summaries)
               brain admin redact --retry-failed [--customer <id>]          (tier c with the switch on)
               brain admin audit list [--customer <id>] [--limit <n>]
-              brain admin reader set-password --password <password>      (the read-only brain_reader role)""";
+              brain admin reader set-password --password <password>      (the read-only brain_reader role)
+              brain admin category alias --from <raw category> --to <canonical category>
+              brain admin category unalias --from <raw category>
+              brain admin category list""";
 
     private final Jdbi jdbi;
     private final Supplier<Redactor> redactor;
@@ -61,6 +65,9 @@ public final class AdminCli {
             case "redact --retry-failed" -> retryFailed(new Args(args, 3, Set.of("customer")));
             case "audit list" -> auditList(new Args(args, 3, Set.of("customer", "limit")));
             case "reader set-password" -> readerPassword(new Args(args, 3, Set.of("password")));
+            case "category alias" -> categoryAlias(new Args(args, 3, Set.of("from", "to")));
+            case "category unalias" -> categories().unalias(new Args(args, 3, Set.of("from")).required("from"));
+            case "category list" -> categoryList(new Args(args, 3, Set.of()));
             case "demo ensure" -> demo(new Args(args, 3, Set.of("key-file")));
             default -> throw new UsageException("unknown command 'admin " + command + "'");
         };
@@ -226,6 +233,18 @@ public final class AdminCli {
             err.println("cannot use " + keyFile + ": " + e.getMessage());
             return 1;
         }
+    }
+
+    private int categoryAlias(Args a) {
+        return categories().alias(a.required("from"), a.required("to"));
+    }
+
+    private int categoryList(Args a) {
+        return categories().list();
+    }
+
+    private CategoryAliases categories() {
+        return new CategoryAliases(jdbi, out, err);
     }
 
     private TenantDao tenants() {

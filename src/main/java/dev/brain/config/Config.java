@@ -31,7 +31,8 @@ public record Config(
         int redactionConcurrency,
         int redactionQueueSize,
         Duration redactionTimeout,
-        Duration redactionDrain) {
+        Duration redactionDrain,
+        Duration rollupInterval) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
 
@@ -65,7 +66,8 @@ public record Config(
                 e.integer("BRAIN_REDACTION_CONCURRENCY", 8, 1, 256),
                 e.integer("BRAIN_REDACTION_QUEUE", 10_000, 1, 1_000_000),
                 Duration.ofMillis(e.integer("BRAIN_REDACTION_TIMEOUT_MS", 5000, 100, 60_000)),
-                Duration.ofSeconds(e.integer("BRAIN_REDACTION_DRAIN_S", 5, 0, 300)));
+                Duration.ofSeconds(e.integer("BRAIN_REDACTION_DRAIN_S", 5, 0, 300)),
+                Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 50)));
     }
 
     /** label → token: BRAIN_ADMIN_TOKEN is labelled "admin"; BRAIN_ADMIN_TOKENS adds "label=token,label=token". */

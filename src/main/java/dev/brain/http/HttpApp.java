@@ -10,12 +10,14 @@ import dev.brain.ingest.IngestService;
 import dev.brain.ingest.RateLimiter;
 import dev.brain.privacy.RawSummaries;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,14 @@ public final class HttpApp {
     // Metric labels name known routes only, so hostile paths cannot blow up the series count.
     private static final java.util.Set<String> ROUTES = java.util.Set.of("/v1/events", "/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/admin/customers/{customer}/raw-summaries");
 
+    /** extraRoutes: feature routes (analytics, dashboard) added by the composition root. */
     public record Deps(ObjectMapper json, Authenticator auth, RateLimiter rateLimiter, IngestService ingest,
-                       Metrics metrics, Readiness readiness, AdminAuth admin, RawSummaries rawSummaries, long shutdownGraceMillis) {
+                       Metrics metrics, Readiness readiness, AdminAuth admin, RawSummaries rawSummaries, long shutdownGraceMillis,
+                       Consumer<RoutesConfig> extraRoutes) {
+        public Deps(ObjectMapper json, Authenticator auth, RateLimiter rateLimiter, IngestService ingest,
+                    Metrics metrics, Readiness readiness, AdminAuth admin, RawSummaries rawSummaries, long shutdownGraceMillis) {
+            this(json, auth, rateLimiter, ingest, metrics, readiness, admin, rawSummaries, shutdownGraceMillis, routes -> { });
+        }
     }
 
     private HttpApp() {
@@ -66,7 +74,7 @@ public final class HttpApp {
             });
             config.routes.after(ctx -> {
                 Long started = ctx.attribute(STARTED);
-                String route = ROUTES.contains(ctx.path()) ? ctx.path() : "other";
+                String route = routeLabel(ctx.path());
                 if (started != null) {
                     d.metrics().observeSeconds("brain_http_request_duration_seconds", (System.nanoTime() - started) / 1e9,
                             "route", route);
@@ -93,6 +101,7 @@ public final class HttpApp {
                 int limit = intParam(ctx, "limit", 100, 1, 1000);
                 ctx.json(Map.of("rows", d.rawSummaries().read(actor, ctx.pathParam("customer"), days, limit)));
             });
+            d.extraRoutes().accept(config.routes);
 
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -128,6 +137,13 @@ public final class HttpApp {
         }
         IngestResult result = d.ingest().ingest(who, body, ctx.res().getHeader("X-Request-Id"));
         ctx.status(result.status()).json(result);
+    }
+
+    private static String routeLabel(String path) {
+        if (ROUTES.contains(path)) {
+            return path;
+        }
+        return path.startsWith("/v1/analytics/") ? "/v1/analytics" : path.startsWith("/dashboard") ? "/dashboard" : "other";
     }
 
     static int intParam(Context ctx, String name, int fallback, int min, int max) {

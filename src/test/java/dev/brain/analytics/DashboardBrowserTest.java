@@ -1,0 +1,45 @@
+package dev.brain.analytics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.brain.support.Brain;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The dashboard in headless Chromium (`.ci/run` installs Debian's chromium): renders the seeded customers, no console errors. */
+class DashboardBrowserTest {
+    static final Path SCREENSHOT = Path.of("target", "dashboard-test.png");
+
+    @Test
+    void dashboard_shows_the_seeded_customers_riskiest_first_without_console_errors() throws Exception {
+        assumeTrue(Chromium.binary() != null, "chromium is not installed (apt-get install -y chromium; .ci/run does it)");
+        try (Brain brain = Brain.start(Map.of("BRAIN_ADMIN_TOKEN", Traffic.TOKEN, "BRAIN_ROLLUP_INTERVAL_S", "1"))) {
+            new Traffic().send(brain);
+            new RollupJob(brain.server.db().jdbi()).runOnce();
+            try (var chrome = new Chromium(1440, 1000)) {
+                chrome.navigate(brain.baseUrl() + "/dashboard#token=" + Traffic.TOKEN);
+                assertTrue(chrome.waitFor("document.body.dataset.ready === 'true'", Duration.ofSeconds(20)),
+                        "dashboard never finished loading; errors: " + chrome.errors);
+                var firstColumn = chrome.eval("[...document.querySelectorAll('#health tbody tr td:first-child')].map(td => td.textContent).join(',')");
+                assertEquals("cust_b,cust_a,cust_c", firstColumn.asText());
+                assertEquals(List.of(), List.copyOf(chrome.errors));
+                assertTrue(chrome.eval("document.querySelectorAll('canvas').length === 4 && !!Chart.getChart('engagement-chart')").asBoolean());
+                assertTrue(chrome.eval("location.hash === ''").asBoolean(), "the token must leave the address bar");
+                assertTrue(chrome.eval("document.querySelector('#tools tbody').textContent.includes('send_email')").asBoolean());
+                chrome.screenshot(SCREENSHOT);
+                assertTrue(Files.size(SCREENSHOT) > 20_000);
+
+                chrome.eval("localStorage.removeItem('brain_admin_token'); location.reload()");
+                assertTrue(chrome.waitFor("document.getElementById('login') && document.getElementById('login').open", Duration.ofSeconds(10)),
+                        "without a token the page asks for one");
+                assertEquals(List.of(), List.copyOf(chrome.errors));
+            }
+        }
+    }
+}
