@@ -191,7 +191,21 @@ class EndToEndTest {
             assertTrue(starts.size() < total, "some were dropped");
             assertEquals(total, starts.size() + reported, "every dropped event is counted in a heartbeat");
             assertTrue(sessions.contains("sess_" + (total - 1)), "the newest are kept");
-            assertFalse(sessions.contains("sess_0"), "the oldest are gone");
+            // Oldest first, except that a batch file being sent at that moment is never deleted under the
+            // sender: at most one batch (20 events) may survive among the older, dropped ones.
+            int newestDropped = -1;
+            for (int i = 0; i < total; i++) {
+                if (!sessions.contains("sess_" + i)) {
+                    newestDropped = i;
+                }
+            }
+            int keptOlder = 0;
+            for (int i = 0; i < newestDropped; i++) {
+                if (sessions.contains("sess_" + i)) {
+                    keptOlder++;
+                }
+            }
+            assertTrue(keptOlder <= 20, keptOlder + " events older than the newest dropped one were kept");
         }
     }
 
