@@ -20,6 +20,12 @@ export DATABASE_URL
 
 java -jar "$JAR" migrate
 KEY=$(java -jar "$JAR" admin demo ensure --key-file .brain/demo-key)
+# A local admin token for the dashboard and analytics, made once, unless you set your own.
+if [ -z "${BRAIN_ADMIN_TOKEN:-}" ]; then
+  [ -s .brain/admin-token ] || (umask 077; head -c 24 /dev/urandom | base64 | tr '+/' '-_' > .brain/admin-token)
+  BRAIN_ADMIN_TOKEN=$(cat .brain/admin-token)
+fi
+export BRAIN_ADMIN_TOKEN
 cat >&2 <<MSG
 
   Brain is starting on http://localhost:$PORT
@@ -30,6 +36,9 @@ cat >&2 <<MSG
     curl -i -X POST http://localhost:$PORT/v1/events \\
       -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
       -d '{"event_id":"'\$(cat /proc/sys/kernel/random/uuid)'","ts":"'\$(date -u +%FT%TZ)'","event_type":"session.start","session_id":"sess_1","payload":{"category":"email_reply"}}'
+
+  Dashboard (admin token in .brain/admin-token unless BRAIN_ADMIN_TOKEN is set):
+    http://localhost:$PORT/dashboard#token=$BRAIN_ADMIN_TOKEN
 
   Ctrl-C stops the brain; the database keeps running (make db-stop stops it).
 
