@@ -21,7 +21,7 @@ test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_UR
 	  $(MVN) test && \
 	  if [ -f sdk/pom.xml ]; then \
 	    BRAIN_SDK_TEST_DATABASE_URL="$${BRAIN_SDK_TEST_DATABASE_URL:-$$(scripts/pg-local.sh brain_sdk_test)}" $(MVN) -f sdk/pom.xml install; fi && \
-	  if [ -f hooks/pom.xml ]; then $(MVN) -f hooks/pom.xml test; fi
+	  if [ -f hooks/pom.xml ]; then $(MVN) -f hooks/pom.xml verify; fi
 
 bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
 	@scripts/bench.sh IngestBench

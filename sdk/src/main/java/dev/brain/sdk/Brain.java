@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,15 +117,23 @@ public final class Brain implements AutoCloseable {
      * nested values are read later on the SDK thread, so do not change them afterwards.
      */
     public void track(String type, String sessionId, Map<String, ?> payload) {
+        track(type, sessionId, null, payload);
+    }
+
+    /**
+     * As {@link #track(String, String, Map)}, stamped {@code ts} instead of now (null means now):
+     * for events recorded after the fact, e.g. by a process that did not see the session end.
+     */
+    public void track(String type, String sessionId, Instant ts, Map<String, ?> payload) {
         if (engine == null || type == null) {
             return;
         }
         try {
             Map<String, ?> copy = payload == null ? Map.of() : isImmutable(payload) ? payload : new LinkedHashMap<>(payload);
             engine.enqueue(new Event(type, sessionId == null ? engine.instanceId() : sessionId,
-                    System.currentTimeMillis(), new MapPayload(copy)));
+                    ts == null ? System.currentTimeMillis() : ts.toEpochMilli(), new MapPayload(copy)));
         } catch (RuntimeException ignored) {
-            // e.g. a map whose iteration throws: dropped, never thrown
+            // e.g. a map whose iteration throws, or an instant beyond epoch millis: dropped, never thrown
         }
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,20 @@ class DeliveryTest {
         assertEquals(35, transport.events().size());
         assertEquals(35, new HashSet<>(ids(transport.events())).size());
         assertTrue(transport.requests().stream().allMatch(r -> r.size() <= 10));
+    }
+
+    @Test
+    void a_tracked_event_keeps_the_timestamp_it_was_given() throws Exception {
+        FakeTransport transport = new FakeTransport();
+        Instant then = Instant.parse("2026-04-29T10:30:00.125Z");
+        try (Brain brain = builder(transport, spool).build()) {
+            brain.track("session.end", "sess_late", then, Map.of("status", "success"));
+            brain.track("session.start", "sess_now", null, Map.of("category", "c"));
+            assertTrue(brain.flush(Duration.ofSeconds(5)));
+        }
+        List<Map<String, Object>> events = transport.events();
+        assertEquals("2026-04-29T10:30:00.125Z", events.get(0).get("ts"));
+        assertTrue(Instant.parse((String) events.get(1).get("ts")).isAfter(then));
     }
 
     @Test

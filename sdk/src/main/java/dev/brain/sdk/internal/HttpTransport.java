@@ -8,10 +8,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /** The default transport: one gzip POST per batch to {@code {endpoint}/v1/events}. */
 public final class HttpTransport implements Transport {
@@ -47,12 +51,30 @@ public final class HttpTransport implements Transport {
     // Built on first use, on the SDK thread: creating an HttpClient costs tens of milliseconds.
     private synchronized HttpClient client() {
         if (client == null) {
-            client = HttpClient.newBuilder()
+            HttpClient.Builder builder = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build();
+                    .connectTimeout(Duration.ofSeconds(5));
+            if ("http".equalsIgnoreCase(uri.getScheme())) {
+                builder.sslContext(plaintextOnly());
+            }
+            client = builder.build();
         }
         return client;
+    }
+
+    /**
+     * For a plain-http endpoint: a TLS context that never loads the trust store. The default one
+     * parses every CA certificate of the JDK (hundreds of ms in a fresh JVM, e.g. a hook process)
+     * though no TLS connection will ever be made.
+     */
+    private static SSLContext plaintextOnly() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[0], new TrustManager[0], null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS implementation", e);
+        }
     }
 
     static byte[] gzip(byte[] body) throws IOException {
