@@ -2,9 +2,11 @@ package dev.brain.hook;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The {@code session.end} payload from a session's log and its transcripts (SPEC §4.1, plus a few extra fields). */
 final class EndPayload {
@@ -34,7 +36,7 @@ final class EndPayload {
         if (durationMillis >= 0) {
             p.put("duration_ms", durationMillis);
         }
-        List<Map<String, Object>> calls = toolCalls(records);
+        List<Map<String, Object>> calls = toolCalls(records, transcript.tools());
         int kept = keptToolCalls(calls);
         p.put("tool_calls", calls.subList(0, kept));
         if (kept < calls.size()) {
@@ -51,14 +53,22 @@ final class EndPayload {
         return p;
     }
 
-    // In log order; a call without duration_ms is timed from its PreToolUse, else counted as 0 ms.
-    private static List<Map<String, Object>> toolCalls(List<String[]> records) {
+    // In log order; a call without duration_ms is timed from its PreToolUse, else counted as 0 ms. Then the
+    // finished calls the transcripts hold whose (async) hook had not been logged yet, timed from the transcript.
+    private static List<Map<String, Object>> toolCalls(List<String[]> records, Map<String, Transcript.ToolUse> transcript) {
         Map<String, Long> pre = new HashMap<>();
+        Set<String> logged = new HashSet<>();
+        boolean identified = true;
         List<Map<String, Object>> calls = new ArrayList<>();
         for (String[] r : records) {
             if (r[0].equals("pre") && Adapter.field(r, 2) != null) {
                 pre.put(r[2], Adapter.parse(r[1], -1));
             } else if (r[0].equals("tool") && r.length >= 5) {
+                if (Adapter.field(r, 5) != null) {
+                    logged.add(r[5]);
+                } else {
+                    identified = false;
+                }
                 long ms = Adapter.parse(r[3], -1);
                 Long began = Adapter.field(r, 5) == null ? null : pre.get(r[5]);
                 if (ms < 0 && began != null && began >= 0) {
@@ -71,6 +81,19 @@ final class EndPayload {
                 calls.add(call);
             }
         }
+        if (!identified) {
+            // A hook without tool_use_id cannot be matched to the transcript: adding its calls could count twice.
+            return calls;
+        }
+        transcript.forEach((id, use) -> {
+            if (use.ended() != null && !logged.contains(id)) {
+                Map<String, Object> call = new LinkedHashMap<>();
+                call.put("name", use.name());
+                call.put("ms", use.started() == null ? 0 : Math.max(0, use.ended().toEpochMilli() - use.started().toEpochMilli()));
+                call.put("ok", use.ok());
+                calls.add(call);
+            }
+        });
         return calls;
     }
 

@@ -25,12 +25,21 @@ final class Transcript {
 
     /** What the transcripts hold. {@code costUsd}: cost-state per model, minus what it said before this session. */
     record Result(Map<String, Usage> usage, String lastAssistantText, Instant firstTimestamp,
-                  Map<String, Double> costUsd, boolean clientCostIncomplete) {
+                  Map<String, Double> costUsd, boolean clientCostIncomplete, Map<String, ToolUse> tools) {
+    }
+
+    /** A tool_use block and, once it came, its tool_result: the transcript's own record of a tool call. */
+    record ToolUse(String name, Instant started, Instant ended, boolean ok) {
+        ToolUse finished(Instant at, boolean isError) {
+            return new ToolUse(name, started, at, !isError);
+        }
     }
 
     // message.id -> usage of that response; one map across all files, so a response is counted once wherever it appears.
     private final Map<String, Usage> responses = new LinkedHashMap<>();
     private final Map<String, Double> costBefore = new LinkedHashMap<>();
+    // tool_use id -> the call, in transcript order (main, then subagents).
+    private final Map<String, ToolUse> tools = new LinkedHashMap<>();
     private Map<String, Double> costAfter;
     private boolean unknownModelCost;
     private String lastText;
@@ -75,7 +84,7 @@ final class Transcript {
         if (costAfter != null) {
             costAfter.forEach((model, usd) -> cost.put(model, usd - costBefore.getOrDefault(model, 0.0)));
         }
-        return new Result(perModel, lastText, first, cost, unknownModelCost);
+        return new Result(perModel, lastText, first, cost, unknownModelCost, tools);
     }
 
     private void file(Path file, long skipBytes, boolean main) {
@@ -110,6 +119,8 @@ final class Transcript {
             if (main && line.contains("\"cost-state\"")) {
                 costAfter = new LinkedHashMap<>();
                 costState(line, costAfter);
+            } else if (line.contains("\"tool_result\"")) {
+                toolResults(object(line));
             }
             return;
         }
@@ -117,6 +128,7 @@ final class Transcript {
         if (o == null || !"assistant".equals(o.get("type")) || !(o.get("message") instanceof Map<?, ?> m)) {
             return;
         }
+        toolUses(o, m.get("content"));
         Object model = m.get("model");
         if (!(model instanceof String name) || name.isEmpty() || SYNTHETIC.equals(name)) {
             return;
@@ -133,6 +145,43 @@ final class Transcript {
                 lastText = text;
             }
         }
+    }
+
+    private void toolUses(Map<?, ?> line, Object content) {
+        if (!(content instanceof List<?> blocks)) {
+            return;
+        }
+        Instant at = instant(line);
+        for (Object b : blocks) {
+            if (b instanceof Map<?, ?> block && "tool_use".equals(block.get("type")) && block.get("id") instanceof String id
+                    && block.get("name") instanceof String name) {
+                tools.putIfAbsent(id, new ToolUse(name, at, null, true));
+            }
+        }
+    }
+
+    private void toolResults(Map<?, ?> line) {
+        if (line == null || !(line.get("message") instanceof Map<?, ?> m) || !(m.get("content") instanceof List<?> blocks)) {
+            return;
+        }
+        Instant at = instant(line);
+        for (Object b : blocks) {
+            if (b instanceof Map<?, ?> block && "tool_result".equals(block.get("type"))
+                    && block.get("tool_use_id") instanceof String id && tools.get(id) != null) {
+                tools.computeIfPresent(id, (k, use) -> use.finished(at, Boolean.TRUE.equals(block.get("is_error"))));
+            }
+        }
+    }
+
+    private static Instant instant(Map<?, ?> line) {
+        if (line != null && line.get("timestamp") instanceof String ts) {
+            try {
+                return Instant.parse(ts);
+            } catch (DateTimeParseException notOne) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static Usage usage(String model, Map<?, ?> u) {

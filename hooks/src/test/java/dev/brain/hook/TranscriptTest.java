@@ -32,6 +32,30 @@ class TranscriptTest {
     }
 
     @Test
+    void a_finished_tool_call_whose_async_hook_has_not_landed_is_taken_from_the_transcript() throws Exception {
+        Path main = dir.resolve("s3.jsonl");
+        Files.writeString(main, String.join("\n",
+                "{\"type\":\"assistant\",\"timestamp\":\"2026-04-29T10:00:00Z\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude-haiku-4-5\","
+                        + "\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_logged\",\"name\":\"Read\",\"input\":{}},"
+                        + "{\"type\":\"tool_use\",\"id\":\"toolu_late\",\"name\":\"Bash\",\"input\":{}},"
+                        + "{\"type\":\"tool_use\",\"id\":\"toolu_open\",\"name\":\"Grep\",\"input\":{}}],"
+                        + "\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}",
+                "{\"type\":\"user\",\"timestamp\":\"2026-04-29T10:00:02.500Z\",\"message\":{\"role\":\"user\",\"content\":["
+                        + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_logged\",\"content\":\"x\"},"
+                        + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_late\",\"content\":\"exit 2\",\"is_error\":true}]}}") + "\n");
+        Transcript.Result t = Transcript.read(main, Map.of());
+        List<String[]> log = List.<String[]>of(new String[] {"tool", "1", "Read", "40", "1", "toolu_logged"});
+
+        Object calls = EndPayload.build(log, t, Prices.load(null), "c", 1000, "other").get("tool_calls");
+
+        // The logged call as logged; the late one from the transcript (2.5 s, failed); the unfinished one not at all.
+        assertEquals(List.of(Map.of("name", "Read", "ms", 40L, "ok", true), Map.of("name", "Bash", "ms", 2500L, "ok", false)), calls);
+        List<String[]> unidentified = List.<String[]>of(new String[] {"tool", "1", "Read", "40", "1", ""});
+        assertEquals(1, ((List<?>) EndPayload.build(unidentified, t, Prices.load(null), "c", 1000, "other").get("tool_calls")).size(),
+                "without tool_use_ids nothing is matched, so nothing is added twice");
+    }
+
+    @Test
     void the_price_table_prices_by_family_and_leaves_unknown_models_unpriced() throws Exception {
         Prices prices = Prices.load(null);
         Transcript.Result t = Transcript.read(TranscriptFixture.write(dir, "s1"), Map.of());
