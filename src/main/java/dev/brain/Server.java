@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 /** A running brain: database pool, HTTP app and scheduled jobs, built from a Config. */
 public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    private static final long JOBS_START_DELAY_MS = 1500;
     private final Database db;
     private final Javalin app;
     private final Metrics metrics;
@@ -101,8 +102,10 @@ public final class Server implements AutoCloseable {
         });
         var maintenance = new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead());
         long every = config.maintenanceInterval().toSeconds();
-        jobs.scheduleWithFixedDelay(maintenance, 0, every, TimeUnit.SECONDS);
-        jobs.scheduleWithFixedDelay(new RollupJob(db.jdbi()), 0, config.rollupInterval().toMillis(), TimeUnit.MILLISECONDS);
+        // The first runs wait a moment so they do not compete with start-up for the two cores; until then
+        // events land in the default partition (moved later) and analytics answer from the last fold.
+        jobs.scheduleWithFixedDelay(maintenance, JOBS_START_DELAY_MS, every * 1000, TimeUnit.MILLISECONDS);
+        jobs.scheduleWithFixedDelay(new RollupJob(db.jdbi()), JOBS_START_DELAY_MS, config.rollupInterval().toMillis(), TimeUnit.MILLISECONDS);
         return new Server(db, app, metrics, jobs, redaction, config.redactionDrain());
     }
 
