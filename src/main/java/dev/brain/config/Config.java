@@ -67,7 +67,7 @@ public record Config(
                 e.integer("BRAIN_REDACTION_QUEUE", 10_000, 1, 1_000_000),
                 Duration.ofMillis(e.integer("BRAIN_REDACTION_TIMEOUT_MS", 5000, 100, 60_000)),
                 Duration.ofSeconds(e.integer("BRAIN_REDACTION_DRAIN_S", 5, 0, 300)),
-                Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 50)));
+                Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 3600)));
     }
 
     /** label → token: BRAIN_ADMIN_TOKEN is labelled "admin"; BRAIN_ADMIN_TOKENS adds "label=token,label=token". */

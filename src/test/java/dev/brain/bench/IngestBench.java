@@ -48,8 +48,21 @@ public final class IngestBench {
         int warmup = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "5"));
         int jdbcThreads = Integer.parseInt(env("BENCH_JDBC_THREADS", "2"));
         String base = Config.jdbcUrl(env("BENCH_DATABASE_URL", "jdbc:postgresql://127.0.0.1:55432/postgres?user=brain"));
+        // 1: HTTP with the analytics rollup job held off, against 2: the same rows straight over JDBC — the
+        // ratio compares writes with writes. 3: HTTP again with rollups on their default schedule: the whole system.
         String dbUrl = freshDatabase(base, "brain_bench");
+        HttpResult writesOnly = httpRun(dbUrl, clients, warmup, seconds, "3600", "HTTP, rollups off");
+        JdbcResult jdbc = runJdbc(dbUrl, jdbcThreads, warmup, seconds);
+        System.out.printf("JDBC   : %,.0f events/s (%d threads, same rows, same SQL, batches of 100)%n", jdbc.eventsPerSecond, jdbcThreads);
+        System.out.printf("         CPU: postgres %.2f cores, JDBC writer %.2f cores%n", jdbc.cpu.postgres, jdbc.cpu.self);
+        System.out.printf("RATIO  : HTTP path reaches %.0f%% of the direct JDBC ceiling%n", 100.0 * writesOnly.eventsPerSecond / jdbc.eventsPerSecond);
+        if (!env("BENCH_WITH_ROLLUPS", "true").equals("false")) {
+            httpRun(freshDatabase(base, "brain_bench"), clients, warmup, seconds, "10", "HTTP, rollups every 10 s");
+        }
+    }
 
+    private static HttpResult httpRun(String dbUrl, int clients, int warmup, int seconds, String rollupInterval, String label)
+            throws Exception {
         Config config = Config.from(Map.of("DATABASE_URL", dbUrl));
         List<String> keys = new ArrayList<>();
         try (Database db = Database.open(config, 2)) {
@@ -81,32 +94,25 @@ public final class IngestBench {
         pb.environment().put("DATABASE_URL", dbUrl);
         pb.environment().put("BRAIN_PORT", Integer.toString(port));
         pb.environment().put("BRAIN_LOG_LEVEL", "warn");
-        pb.environment().putIfAbsent("BRAIN_DB_POOL_SIZE", env("BRAIN_DB_POOL_SIZE", "10"));
+        pb.environment().put("BRAIN_ROLLUP_INTERVAL_S", rollupInterval);
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         Process server = pb.start();
         try {
             String url = "http://127.0.0.1:" + port;
             waitReady(url);
-            System.out.printf("brain pid %d on %s; %d clients x 100-event gzip batches, %ds warm-up + %ds measured%n",
-                    server.pid(), url, clients, warmup, seconds);
+            System.out.printf("%s: brain pid %d; %d clients x 100-event gzip batches, %ds warm-up + %ds measured%n",
+                    label, server.pid(), clients, warmup, seconds);
             HttpResult http = runHttp(url, keys, clients, warmup, seconds, server.pid());
             System.out.printf("HTTP   : %,.0f events/s accepted, %,d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms, non-202 %d%n",
                     http.eventsPerSecond, http.requests, http.p50, http.p99, http.max, http.errors);
             System.out.printf("         CPU: brain %.2f cores, postgres %.2f cores, load generator %.2f cores (of %d)%n",
                     http.cpu.brain, http.cpu.postgres, http.cpu.self, Runtime.getRuntime().availableProcessors());
+            return http;
         } finally {
             server.destroy();
             server.waitFor();
         }
-
-        JdbcResult jdbc = runJdbc(dbUrl, jdbcThreads, warmup, seconds);
-        System.out.printf("JDBC   : %,.0f events/s (%d threads, same rows, same SQL, batches of 100)%n", jdbc.eventsPerSecond, jdbcThreads);
-        System.out.printf("         CPU: postgres %.2f cores, JDBC writer %.2f cores%n", jdbc.cpu.postgres, jdbc.cpu.self);
-        System.out.printf("RATIO  : HTTP path reaches %.0f%% of the direct JDBC ceiling%n", 100.0 * LAST_HTTP_EPS.get() / jdbc.eventsPerSecond);
-        System.out.println("rows in events: " + count(dbUrl, "select count(*) from events"));
     }
-
-    private static final java.util.concurrent.atomic.AtomicReference<Double> LAST_HTTP_EPS = new java.util.concurrent.atomic.AtomicReference<>(0.0);
 
     record Cpu(double brain, double postgres, double self) {
     }
@@ -197,7 +203,6 @@ public final class IngestBench {
         long[] sorted = all.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(sorted);
         double eps = accepted.get() / elapsed;
-        LAST_HTTP_EPS.set(eps);
         return new HttpResult(eps, sorted.length, pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
                 errors.get(), new Cpu((after.brain - before.brain) / elapsed, (after.postgres - before.postgres) / elapsed,
                 (after.self - before.self) / elapsed));
