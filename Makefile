@@ -16,11 +16,13 @@ run: build            ## local PostgreSQL (unless DATABASE_URL is set), migrate,
 	@scripts/run.sh
 
 test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_URL or the project-local one)
-	@export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg-local.sh brain_test)}" && \
+	@if [ -z "$${TEST_DATABASE_URL:-}" ]; then TEST_DATABASE_URL=$$(scripts/pg-local.sh brain_test) || exit 1; fi && \
+	  export TEST_DATABASE_URL && \
 	  $(MVN) package -DskipTests && \
 	  $(MVN) test && \
 	  if [ -f sdk/pom.xml ]; then \
-	    BRAIN_SDK_TEST_DATABASE_URL="$${BRAIN_SDK_TEST_DATABASE_URL:-$$(scripts/pg-local.sh brain_sdk_test)}" $(MVN) -f sdk/pom.xml install; fi && \
+	    if [ -z "$${BRAIN_SDK_TEST_DATABASE_URL:-}" ]; then BRAIN_SDK_TEST_DATABASE_URL=$$(scripts/pg-local.sh brain_sdk_test) || exit 1; fi && \
+	    BRAIN_SDK_TEST_DATABASE_URL="$$BRAIN_SDK_TEST_DATABASE_URL" $(MVN) -f sdk/pom.xml install; fi && \
 	  if [ -f hooks/pom.xml ]; then $(MVN) -f hooks/pom.xml verify; fi
 
 bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling

@@ -85,7 +85,7 @@ public final class Server implements AutoCloseable {
         LOG.info("redaction: {}", redactor.usesModel() ? "model " + config.redactionModel() + " then local scrubber" : "local scrubber only (no ANTHROPIC_API_KEY)");
         var redaction = new RedactionQueue(redactor, new SummaryStore(db.jdbi()), metrics, config.redactionConcurrency(),
                 config.redactionQueueSize());
-        var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), retention), new EventStore(db.jdbi()),
+        var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), retention), new EventStore(db.jdbi(), db.dataSource()),
                 new AgentActivity(db.jdbi()), redaction, metrics);
         boolean migrated = config.migrate();
         var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());

@@ -43,7 +43,7 @@ final class Training {
             var metrics = new Metrics();
             var redaction = new RedactionQueue(new ScrubberRedactor(), new SummaryStore(db.jdbi()), metrics, 1, 1);
             var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), Duration.ofDays(400)),
-                    new EventStore(db.jdbi()), new AgentActivity(db.jdbi()), redaction, metrics);
+                    new EventStore(db.jdbi(), db.dataSource()), new AgentActivity(db.jdbi()), redaction, metrics);
             Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), Duration.ZERO),
                     new RateLimiter(1, 1), ingest, metrics, new Readiness(db.dataSource(), () -> true),
                     new AdminAuth(Map.of()), new RawSummaries(db.jdbi()), 0));

@@ -211,7 +211,7 @@ public final class IngestBench {
     static JdbcResult runJdbc(String dbUrl, int threads, int warmup, int seconds) throws Exception {
         Config config = Config.from(Map.of("DATABASE_URL", dbUrl));
         try (Database db = Database.open(config, threads)) {
-            EventStore store = new EventStore(db.jdbi());
+            EventStore store = new EventStore(db.jdbi(), db.dataSource());
             AtomicBoolean measuring = new AtomicBoolean(false);
             AtomicBoolean stop = new AtomicBoolean(false);
             AtomicLong written = new AtomicLong();
