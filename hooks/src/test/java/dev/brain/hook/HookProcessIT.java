@@ -1,5 +1,6 @@
 package dev.brain.hook;
 
+import dev.brain.sdk.e2e.RealBrain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class HookProcessIT {
     @BeforeAll
     static void startBrain() throws Exception {
         HookRunner.jar();
-        brain = RealBrain.provision(Map.of()).start();
+        brain = RealBrain.provision(HookBrain.PROFILE, Map.of()).start();
     }
 
     @AfterAll
@@ -40,7 +41,7 @@ class HookProcessIT {
     }
 
     private HookRunner hook(RealBrain to) {
-        return new HookRunner(Map.of("BRAIN_API_KEY", to.apiKey, "BRAIN_ENDPOINT", to.endpoint(),
+        return new HookRunner(Map.of("BRAIN_API_KEY", to.apiKey(), "BRAIN_ENDPOINT", to.endpoint(),
                 "BRAIN_SPOOL_DIR", dir.resolve("spool").toString(), "BRAIN_CATEGORY", "refactoring"));
     }
 
@@ -159,7 +160,7 @@ class HookProcessIT {
     @Test
     void without_brain_category_the_category_is_the_project_folder() throws Exception {
         String session = UUID.randomUUID().toString();
-        HookRunner hook = new HookRunner(Map.of("BRAIN_API_KEY", brain.apiKey, "BRAIN_ENDPOINT", brain.endpoint(),
+        HookRunner hook = new HookRunner(Map.of("BRAIN_API_KEY", brain.apiKey(), "BRAIN_ENDPOINT", brain.endpoint(),
                 "BRAIN_SPOOL_DIR", dir.resolve("spool").toString()));
         ok(hook.run(payload(session, dir.resolve("none.jsonl"), "SessionStart", "\"source\":\"resume\"")));
         ok(hook.run(payload(session, dir.resolve("none.jsonl"), "SessionEnd", "\"reason\":\"logout\"")));
@@ -205,7 +206,7 @@ class HookProcessIT {
 
     @Test
     void session_end_keeps_its_budget_with_the_brain_down_and_a_later_hook_sends_what_was_left() throws Exception {
-        try (RealBrain down = RealBrain.provision(Map.of())) {
+        try (RealBrain down = RealBrain.provision(HookBrain.PROFILE, Map.of())) {
             String session = UUID.randomUUID().toString();
             Path main = TranscriptFixture.write(dir, session);
             HookRunner hook = hook(down);

@@ -1,5 +1,6 @@
 package dev.brain.hook;
 
+import dev.brain.sdk.e2e.RealBrain;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.brain.hook;
 
+import dev.brain.sdk.e2e.RealBrain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class RealClaudeCodeIT {
     void a_scripted_session_with_tools_a_failure_and_a_subagent_lands_with_the_usage_the_api_reported() throws Exception {
         String claude = claudeOrSkip();
         HookRunner.jar();
-        try (RealBrain brain = RealBrain.provision(Map.of()).start(); MessagesStandIn api = new MessagesStandIn()) {
+        try (RealBrain brain = RealBrain.provision(HookBrain.PROFILE, Map.of()).start(); MessagesStandIn api = new MessagesStandIn()) {
             Path home = Files.createDirectories(dir.resolve("home"));
             Path project = Files.createDirectories(dir.resolve("acme-shop"));
             Files.createDirectories(home.resolve(".claude"));
@@ -50,7 +51,7 @@ class RealClaudeCodeIT {
             env.put("ANTHROPIC_API_KEY", "sk-ant-standin");
             env.put("IS_SANDBOX", "1");
             env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
-            env.put("BRAIN_API_KEY", brain.apiKey);
+            env.put("BRAIN_API_KEY", brain.apiKey());
             env.put("BRAIN_ENDPOINT", brain.endpoint());
             env.put("BRAIN_SPOOL_DIR", dir.resolve("spool").toString());
             Path out = dir.resolve("claude.out");

@@ -15,8 +15,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -25,23 +28,37 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real brain (target/brain.jar) as a child process on a real PostgreSQL, so tests can kill it
- * mid-stream and start it again. Each instance provisions its own customer, agent and key.
+ * mid-stream and start it again. Each instance provisions its own customer, agent and key. Shared
+ * with the hook's tests through this module's test jar.
  */
-final class RealBrain implements AutoCloseable {
-    private static String databaseUrl;
-    private static boolean migrated;
+public final class RealBrain implements AutoCloseable {
+    /** Where a test suite's brain keeps its data and what kind of customer it provisions. */
+    public record Profile(String database, String databaseUrlVariable, String tier, boolean tierC, String prefix) {
+    }
+
+    /** The SDK's: a tier-b customer in database brain_sdk_test (or BRAIN_SDK_TEST_DATABASE_URL). */
+    public static final Profile SDK = new Profile("brain_sdk_test", "BRAIN_SDK_TEST_DATABASE_URL", "b", false, "sdk");
+
+    private static final Map<Profile, String> DATABASE_URLS = new HashMap<>();
+    private static final Set<Profile> MIGRATED = new HashSet<>();
 
     final String agentId;
     final String apiKey;
     final int port;
+    private final Profile profile;
     private final Map<String, String> extraEnv;
     private Process process;
 
-    private RealBrain(String agentId, String apiKey, int port, Map<String, String> extraEnv) {
+    private RealBrain(Profile profile, String agentId, String apiKey, int port, Map<String, String> extraEnv) {
+        this.profile = profile;
         this.agentId = agentId;
         this.apiKey = apiKey;
         this.port = port;
         this.extraEnv = extraEnv;
+    }
+
+    public String apiKey() {
+        return apiKey;
     }
 
     /** Skips the calling test when there is no brain jar, unless under CI where that is a failure. */
@@ -56,53 +73,63 @@ final class RealBrain implements AutoCloseable {
         return jar;
     }
 
-    static synchronized String databaseUrl() throws IOException, InterruptedException {
-        if (databaseUrl == null) {
-            String fromEnv = System.getenv("BRAIN_SDK_TEST_DATABASE_URL");
+    static synchronized String databaseUrl(Profile profile) throws IOException, InterruptedException {
+        String url = DATABASE_URLS.get(profile);
+        if (url == null) {
+            String fromEnv = System.getenv(profile.databaseUrlVariable());
             if (fromEnv != null && !fromEnv.isBlank()) {
-                databaseUrl = fromEnv.trim();
+                url = fromEnv.trim();
             } else {
                 String script = System.getProperty("brain.pgLocal", "../scripts/pg-local.sh");
-                Process p = new ProcessBuilder(script, "brain_sdk_test").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                Process p = new ProcessBuilder(script, profile.database()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 if (p.waitFor() != 0 || out.isEmpty()) {
                     fail("could not start the project-local PostgreSQL with " + script);
                 }
                 String[] lines = out.split("\n");
-                databaseUrl = lines[lines.length - 1].trim();
+                url = lines[lines.length - 1].trim();
             }
+            DATABASE_URLS.put(profile, url);
         }
-        return databaseUrl;
+        return url;
     }
 
-    /** Migrates once, provisions a fresh tier-b customer, agent and key; does not start serving yet. */
-    static RealBrain provision(Map<String, String> extraEnv) throws Exception {
+    /** An SDK-profile brain: migrates once, provisions a fresh customer, agent and key; does not start serving yet. */
+    public static RealBrain provision(Map<String, String> extraEnv) throws Exception {
+        return provision(SDK, extraEnv);
+    }
+
+    public static RealBrain provision(Profile profile, Map<String, String> extraEnv) throws Exception {
         jarOrSkip();
         synchronized (RealBrain.class) {
-            if (!migrated) {
-                cli("migrate");
-                migrated = true;
+            if (MIGRATED.add(profile)) {
+                cli(profile, "migrate");
             }
         }
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        cli("admin", "customer", "add", "--id", "cust_sdk_" + suffix, "--name", "SDK test " + suffix, "--tier", "b");
-        cli("admin", "agent", "add", "--id", "agent_sdk_" + suffix, "--customer", "cust_sdk_" + suffix);
-        String key = cli("admin", "key", "create", "--agent", "agent_sdk_" + suffix).trim();
-        return new RealBrain("agent_sdk_" + suffix, key, freePort(), extraEnv);
+        String customer = "cust_" + profile.prefix() + "_" + suffix;
+        String agent = "agent_" + profile.prefix() + "_" + suffix;
+        cli(profile, "admin", "customer", "add", "--id", customer, "--name", profile.prefix() + " test " + suffix, "--tier", profile.tier());
+        if (profile.tierC()) {
+            cli(profile, "admin", "customer", "tier-c", "--id", customer, "--enabled", "true");
+        }
+        cli(profile, "admin", "agent", "add", "--id", agent, "--customer", customer);
+        String key = cli(profile, "admin", "key", "create", "--agent", agent).trim();
+        return new RealBrain(profile, agent, key, freePort(), extraEnv);
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
     /** Starts serving and waits until /readyz answers 200. */
-    RealBrain start() throws Exception {
+    public RealBrain start() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jarOrSkip().toString(), "serve");
-        pb.environment().put("DATABASE_URL", databaseUrl());
+        pb.environment().put("DATABASE_URL", databaseUrl(profile));
         pb.environment().put("BRAIN_PORT", Integer.toString(port));
         pb.environment().put("BRAIN_LOG_LEVEL", "warn");
         pb.environment().putAll(extraEnv);
-        Path log = Paths.get("target", "e2e-brain-" + port + ".log");
+        Path log = Paths.get("target", profile.prefix() + "-brain-" + port + ".log");
         Files.createDirectories(log.getParent());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = pb.start();
@@ -121,7 +148,7 @@ final class RealBrain implements AutoCloseable {
     }
 
     /** kill -9: no graceful shutdown, like a crash. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
@@ -145,16 +172,17 @@ final class RealBrain implements AutoCloseable {
         }
     }
 
-    /** Rows of this agent: [event_id, event_type, session_id, payload text], in ts order. */
-    List<String[]> rows() throws Exception {
+    /** Rows of this agent: [event_id, event_type, session_id, payload text, ts], in ts order. */
+    public List<String[]> rows() throws Exception {
         List<String[]> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(databaseUrl());
+        try (Connection c = DriverManager.getConnection(databaseUrl(profile));
              PreparedStatement st = c.prepareStatement(
-                     "select event_id::text, event_type, session_id, payload::text from events where agent_id = ? order by ts, id")) {
+                     "select event_id::text, event_type, session_id, payload::text, ts from events where agent_id = ? order by ts, id")) {
             st.setString(1, agentId);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                    rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getTimestamp(5).toInstant().toString()});
                 }
             }
         }
@@ -162,7 +190,7 @@ final class RealBrain implements AutoCloseable {
     }
 
     long count(String sql) throws SQLException, IOException, InterruptedException {
-        try (Connection c = DriverManager.getConnection(databaseUrl()); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = DriverManager.getConnection(databaseUrl(profile)); PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, agentId);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
@@ -171,11 +199,11 @@ final class RealBrain implements AutoCloseable {
         }
     }
 
-    private static String cli(String... args) throws Exception {
+    private static String cli(Profile profile, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jarOrSkip().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("DATABASE_URL", databaseUrl());
+        pb.environment().put("DATABASE_URL", databaseUrl(profile));
         pb.environment().put("BRAIN_LOG_LEVEL", "warn");
         Path err = Files.createTempFile("brain-cli", ".err");
         pb.redirectError(err.toFile());
@@ -188,7 +216,7 @@ final class RealBrain implements AutoCloseable {
         return out;
     }
 
-    static String javaBin() {
+    public static String javaBin() {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
