@@ -84,7 +84,7 @@ public final class Server implements AutoCloseable {
         Redactor redactor = Redactors.from(config, json);
         LOG.info("redaction: {}", redactor.usesModel() ? "model " + config.redactionModel() + " then local scrubber" : "local scrubber only (no ANTHROPIC_API_KEY)");
         var redaction = new RedactionQueue(redactor, new SummaryStore(db.jdbi()), metrics, config.redactionConcurrency(),
-                config.redactionQueueSize());
+                config.redactionQueueSize(), config.redactionQueuePerCustomer());
         var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), retention), new EventStore(db.jdbi(), db.dataSource()),
                 new AgentActivity(db.jdbi()), redaction, metrics);
         boolean migrated = config.migrate();

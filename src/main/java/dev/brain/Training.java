@@ -41,7 +41,7 @@ final class Training {
         try (Database db = Database.open(config, 1)) {
             var json = Json.mapper();
             var metrics = new Metrics();
-            var redaction = new RedactionQueue(new ScrubberRedactor(), new SummaryStore(db.jdbi()), metrics, 1, 1);
+            var redaction = new RedactionQueue(new ScrubberRedactor(), new SummaryStore(db.jdbi()), metrics, 1, 1, 1);
             var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), Duration.ofDays(400)),
                     new EventStore(db.jdbi(), db.dataSource()), new AgentActivity(db.jdbi()), redaction, metrics);
             Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), Duration.ZERO),

@@ -30,6 +30,7 @@ public record Config(
         String redactionModel,
         int redactionConcurrency,
         int redactionQueueSize,
+        int redactionQueuePerCustomer,
         Duration redactionTimeout,
         Duration redactionDrain,
         Duration rollupInterval) {
@@ -42,6 +43,7 @@ public record Config(
 
     public static Config from(Map<String, String> env) {
         var e = new Env(env);
+        int redactionQueue = e.integer("BRAIN_REDACTION_QUEUE", 10_000, 1, 1_000_000);
         return new Config(
                 jdbcUrl(e.string("DATABASE_URL", LOCAL_DATABASE_URL)),
                 e.string("BRAIN_HOST", "0.0.0.0"),
@@ -64,7 +66,9 @@ public record Config(
                 e.string("BRAIN_ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
                 e.string("BRAIN_REDACTION_MODEL", "claude-haiku-4-5"),
                 e.integer("BRAIN_REDACTION_CONCURRENCY", 8, 1, 256),
-                e.integer("BRAIN_REDACTION_QUEUE", 10_000, 1, 1_000_000),
+                redactionQueue,
+                // A customer's share of the queue: one flooding customer leaves the rest to the others.
+                e.integer("BRAIN_REDACTION_QUEUE_PER_CUSTOMER", Math.max(1, redactionQueue / 4), 1, 1_000_000),
                 Duration.ofMillis(e.integer("BRAIN_REDACTION_TIMEOUT_MS", 5000, 100, 60_000)),
                 Duration.ofSeconds(e.integer("BRAIN_REDACTION_DRAIN_S", 5, 0, 300)),
                 Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 3600)));

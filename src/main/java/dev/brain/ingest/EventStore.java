@@ -15,8 +15,9 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Writes a request's events in one transaction. Each event_id is claimed in event_keys
- * (insert ... on conflict do nothing), so a retried or concurrently repeated event stores once.
+ * Writes a request's events in one transaction. Each event_id is claimed in event_keys for the
+ * key's agent (insert ... on conflict do nothing), so a retried or concurrently repeated event
+ * stores once, and another agent's event_id, of this customer or another, never suppresses it.
  */
 public final class EventStore {
     // One statement per row count (cached): a VALUES list of plain parameters costs the driver far
@@ -35,8 +36,8 @@ public final class EventStore {
         }
         return sql.append("""
                 ), fresh as (
-                  insert into event_keys (event_id, ts) select event_id, ts from input
-                  on conflict (event_id) do nothing
+                  insert into event_keys (event_id, agent_id, ts) select event_id, cast(? as text), ts from input
+                  on conflict (event_id, agent_id) do nothing
                   returning event_id
                 )
                 insert into events (ts, customer_id, agent_id, event_type, session_id, event_id, payload)
@@ -110,6 +111,7 @@ public final class EventStore {
                 ps.setString(p++, r.sessionId());
                 ps.setString(p++, r.payloadJson());
             }
+            ps.setString(p++, who.agentId());
             ps.setString(p++, who.customerId());
             ps.setString(p, who.agentId());
             if (!wantIds) {

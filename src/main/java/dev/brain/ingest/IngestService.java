@@ -102,7 +102,7 @@ public final class IngestService {
         try {
             stored = store.store(who, rows, refused, requestId, !jobs.isEmpty());
         } catch (RuntimeException ex) {
-            redaction.release(jobs.size());
+            redaction.release(who.customerId(), jobs.size());
             throw ex;
         }
         // Only new rows are redacted: a retried event must not cost a second model call.
@@ -110,7 +110,7 @@ public final class IngestService {
             if (stored.ids().contains(job.eventId().toString())) {
                 redaction.submit(job);
             } else {
-                redaction.release(1);
+                redaction.release(job.customerId(), 1);
             }
         }
         int inserted = stored.inserted();
@@ -142,8 +142,8 @@ public final class IngestService {
             }
             return p;
         }
-        if (redaction.reserve()) {
-            jobs.add(new RedactionQueue.Job(e.eventId(), e.ts(), who.customerId(), policy.equals("keep"), raw));
+        if (redaction.reserve(who.customerId())) {
+            jobs.add(new RedactionQueue.Job(e.eventId(), e.ts(), who.customerId(), who.agentId(), policy.equals("keep"), raw));
         } else {
             redaction.counted("queue_full");
             p.put("summary_failed", true);

@@ -90,8 +90,8 @@ public final class PartitionMaintenance implements Runnable {
                 int n;
                 do {
                     n = h.createUpdate("""
-                            delete from event_keys where event_id in
-                              (select event_id from event_keys where ts < :h limit :n)""")
+                            delete from event_keys where (event_id, agent_id) in
+                              (select event_id, agent_id from event_keys where ts < :h limit :n)""")
                             .bind("h", horizon).bind("n", DELETE_BATCH).execute();
                     keys += n;
                 } while (n == DELETE_BATCH);

@@ -50,13 +50,13 @@ public final class PrivacyAdmin {
     /** Re-runs redaction for Tier-C events whose raw text was kept; returns {ok, failed}. */
     public int[] retryFailed(Redactor redactor, String customerId) {
         List<RedactionQueue.Job> jobs = jdbi.withHandle(h -> h.createQuery("""
-                        select e.event_id, e.ts, e.customer_id, e.payload->>'summary_raw' as raw
+                        select e.event_id, e.ts, e.customer_id, e.agent_id, e.payload->>'summary_raw' as raw
                         from events e join customers c on c.id = e.customer_id
                         where c.privacy_tier = 'c' and c.tier_c_enabled and (cast(:customer as text) is null or c.id = :customer)
                           and jsonb_exists(e.payload, 'summary_failed') and jsonb_exists(e.payload, 'summary_raw')""")
                 .bind("customer", customerId)
                 .map((rs, ctx) -> new RedactionQueue.Job(UUID.fromString(rs.getString("event_id")), rs.getTimestamp("ts").toInstant(),
-                        rs.getString("customer_id"), true, rs.getString("raw")))
+                        rs.getString("customer_id"), rs.getString("agent_id"), true, rs.getString("raw")))
                 .list());
         SummaryStore store = new SummaryStore(jdbi);
         int ok = 0;

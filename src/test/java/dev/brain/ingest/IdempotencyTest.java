@@ -6,15 +6,13 @@ import static dev.brain.support.Brain.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.brain.support.Brain;
+import dev.brain.support.Concurrently;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,26 +102,9 @@ class IdempotencyTest {
         List<String> ids = ids(200);
         String body = batchOf(ids);
         int clients = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        var go = new CountDownLatch(1);
-        List<Future<int[]>> results = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            results.add(pool.submit(() -> {
-                go.await();
-                var r = brain.post(key, body);
-                return new int[] {r.statusCode(), json(r).path("accepted").asInt(), json(r).path("duplicates").asInt()};
-            }));
-        }
-        go.countDown();
-        int accepted = 0;
-        int duplicates = 0;
-        for (var f : results) {
-            int[] r = f.get();
-            assertEquals(202, r[0]);
-            accepted += r[1];
-            duplicates += r[2];
-        }
-        pool.shutdown();
+        var answers = Concurrently.post(brain, Collections.nCopies(clients, key), body);
+        int accepted = Concurrently.sum(answers, "accepted");
+        int duplicates = Concurrently.sum(answers, "duplicates");
         assertEquals(200, accepted);
         assertEquals(200 * (clients - 1), duplicates);
         assertEquals(200, rows(ids));

@@ -126,7 +126,8 @@ class PrivacyTiersTest {
     void a_full_queue_marks_events_failed_at_once_and_ingest_still_answers() throws Exception {
         try (FakeAnthropic anthropic = new FakeAnthropic();
              Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
-                     "BRAIN_REDACTION_CONCURRENCY", "1", "BRAIN_REDACTION_QUEUE", "2", "BRAIN_REDACTION_DRAIN_S", "0"))) {
+                     "BRAIN_REDACTION_CONCURRENCY", "1", "BRAIN_REDACTION_QUEUE", "2", "BRAIN_REDACTION_QUEUE_PER_CUSTOMER", "2",
+                     "BRAIN_REDACTION_DRAIN_S", "0"))) {
             anthropic.answer(body -> FakeAnthropic.slow(3000, FakeAnthropic.text("ok")));
             String key = brain.newAgentKey("cust_full", "agent_full", "b");
             StringBuilder batch = new StringBuilder("{\"events\":[");
