@@ -3,6 +3,10 @@
 -- key takes the agent of the event it guards (event_id was globally unique until now). A key whose
 -- event is gone guards nothing and is not carried over.
 
+-- An instance still running the previous version waits here instead of claiming a key that the
+-- copy below would miss.
+lock table event_keys in exclusive mode;
+
 create table event_keys_scoped (
   event_id  uuid not null,
   agent_id  text not null,
