@@ -32,7 +32,9 @@ public record Config(
         int redactionQueueSize,
         Duration redactionTimeout,
         Duration redactionDrain,
-        Duration rollupInterval) {
+        Duration rollupInterval,
+        double authFailureRatePerSecond,
+        int authFailureBurst) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
 
@@ -67,7 +69,9 @@ public record Config(
                 e.integer("BRAIN_REDACTION_QUEUE", 10_000, 1, 1_000_000),
                 Duration.ofMillis(e.integer("BRAIN_REDACTION_TIMEOUT_MS", 5000, 100, 60_000)),
                 Duration.ofSeconds(e.integer("BRAIN_REDACTION_DRAIN_S", 5, 0, 300)),
-                Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 3600)));
+                Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 3600)),
+                e.decimal("BRAIN_AUTH_FAILURE_RPS", 10, 0, 1_000_000),
+                e.integer("BRAIN_AUTH_FAILURE_BURST", 100, 1, 1_000_000));
     }
 
     /** label → token: BRAIN_ADMIN_TOKEN is labelled "admin"; BRAIN_ADMIN_TOKENS adds "label=token,label=token". */

@@ -3,6 +3,7 @@ package dev.brain.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brain.auth.Authenticator;
 import dev.brain.auth.Principal;
+import dev.brain.auth.TooManyAuthFailures;
 import dev.brain.db.DbErrors;
 import dev.brain.ingest.BodyReader;
 import dev.brain.ingest.IngestResult;
@@ -16,6 +17,7 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -122,10 +124,7 @@ public final class HttpApp {
     }
 
     private static void ingest(Context ctx, Deps d) throws IOException {
-        Principal who = d.auth().authenticate(bearer(ctx)).orElseThrow(() -> {
-            d.metrics().inc("brain_auth_failures_total");
-            return ApiException.unauthorized();
-        });
+        Principal who = principal(ctx, d);
         long wait = d.rateLimiter().acquire(who.keyId());
         if (wait > 0) {
             d.metrics().inc("brain_rate_limited_total");
@@ -137,6 +136,22 @@ public final class HttpApp {
         }
         IngestResult result = d.ingest().ingest(who, body, ctx.res().getHeader("X-Request-Id"));
         ctx.status(result.status()).json(result);
+    }
+
+    /** The key's owner, else 401; 429 when this address has spent its budget of look-ups that found nothing. */
+    private static Principal principal(Context ctx, Deps d) {
+        Optional<Principal> who;
+        try {
+            who = d.auth().authenticate(bearer(ctx), ctx.req().getRemoteAddr());
+        } catch (TooManyAuthFailures e) {
+            d.metrics().inc("brain_auth_throttled_total");
+            throw new ApiException(429, "too_many_auth_failures", "too many unknown keys from this address; retry after the delay",
+                    e.retryAfterSeconds());
+        }
+        return who.orElseThrow(() -> {
+            d.metrics().inc("brain_auth_failures_total");
+            return ApiException.unauthorized();
+        });
     }
 
     private static String routeLabel(String path) {
@@ -189,6 +204,8 @@ public final class HttpApp {
         m.describe("brain_http_request_duration_seconds", "HTTP request latency by route");
         m.describe("brain_auth_failures_total", "Requests with a missing, unknown or revoked key");
         m.describe("brain_rate_limited_total", "Requests refused by the per-key rate limit");
+        m.describe("brain_auth_lookups_total", "API keys looked up in the database (cache misses)");
+        m.describe("brain_auth_throttled_total", "Requests refused because their address sent too many unknown keys");
     }
 
     private static byte[] resource(String path) {
