@@ -1,5 +1,6 @@
 package dev.brain.auth;
 
+import dev.brain.http.TokenBucket;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HexFormat;
@@ -15,58 +16,44 @@ import java.util.function.LongSupplier;
  */
 public final class AuthFailureLimiter {
     private static final int MAX_ADDRESSES = 10_000;
-    private final double ratePerNano;
-    private final double burst;
+    private final double ratePerSecond;
+    private final int burst;
     private final LongSupplier clock;
-    private final Map<String, Bucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<String, TokenBucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
             return size() > MAX_ADDRESSES;
         }
     };
-
-    private static final class Bucket {
-        double tokens;
-        long updatedAt;
-
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.updatedAt = now;
-        }
-    }
 
     public AuthFailureLimiter(double ratePerSecond, int burst) {
         this(ratePerSecond, burst, System::nanoTime);
     }
 
     AuthFailureLimiter(double ratePerSecond, int burst, LongSupplier clock) {
-        this.ratePerNano = ratePerSecond / 1e9;
+        this.ratePerSecond = ratePerSecond;
         this.burst = burst;
         this.clock = clock;
     }
 
     /** Takes a token for one look-up; returns 0 when allowed, else the seconds until one is available. */
-    public synchronized long take(String address) {
-        if (ratePerNano <= 0) {
+    public long take(String address) {
+        if (ratePerSecond <= 0) {
             return 0;
         }
         long now = clock.getAsLong();
-        Bucket b = buckets.computeIfAbsent(addressKey(address), k -> new Bucket(burst, now));
-        b.tokens = Math.min(burst, b.tokens + (now - b.updatedAt) * ratePerNano);
-        b.updatedAt = now;
-        if (b.tokens >= 1) {
-            b.tokens -= 1;
-            return 0;
-        }
-        return Math.max(1, (long) Math.ceil((1 - b.tokens) / ratePerNano / 1e9));
+        return bucket(address, now).take(now);
     }
 
     /** The look-up found a key, so it was no failure: the token goes back. */
-    public synchronized void giveBack(String address) {
-        Bucket b = buckets.get(addressKey(address));
-        if (b != null) {
-            b.tokens = Math.min(burst, b.tokens + 1);
+    public void giveBack(String address) {
+        if (ratePerSecond > 0) {
+            bucket(address, clock.getAsLong()).giveBack();
         }
+    }
+
+    private synchronized TokenBucket bucket(String address, long now) {
+        return buckets.computeIfAbsent(addressKey(address), k -> new TokenBucket(ratePerSecond, burst, now));
     }
 
     static String addressKey(String address) {

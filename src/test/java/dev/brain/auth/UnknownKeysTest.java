@@ -4,6 +4,7 @@ import static dev.brain.support.Brain.json;
 import static dev.brain.support.Brain.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brain.support.Brain;
@@ -27,8 +28,7 @@ class UnknownKeysTest {
 
     @BeforeAll
     void up() {
-        brain = Brain.start(Map.of("BRAIN_AUTH_FAILURE_RPS", "1", "BRAIN_AUTH_FAILURE_BURST", Integer.toString(BURST),
-                "BRAIN_KEY_CACHE_SECONDS", "30"));
+        brain = Brain.start(Map.of("BRAIN_AUTH_FAILURE_RPS", "1", "BRAIN_AUTH_FAILURE_BURST", Integer.toString(BURST)));
     }
 
     @AfterAll
@@ -65,27 +65,11 @@ class UnknownKeysTest {
         long spent = lookups() - before;
         assertTrue(spent >= 1 && spent <= BURST + RATE * elapsed + 1, "lookups " + spent + " in " + elapsed + " s");
         for (int i = 0; i < 50; i++) {
-            assertEquals(429, brain.post(ApiKeys.newSecret(), start("s")).statusCode());
+            int status = brain.post(ApiKeys.newSecret(), start("s")).statusCode();
+            assertTrue(status == 429 || status == 401, "status " + status); // 401 when a token refilled meanwhile
         }
-        assertTrue(lookups() - before <= BURST + RATE * (System.nanoTime() - started) / 1e9 + 1, "refused keys are not looked up");
-    }
-
-    @Test
-    void a_repeated_unknown_key_is_looked_up_once_per_cache_ttl() throws InterruptedException {
-        String unknown = ApiKeys.newSecret();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        int first = brain.post(unknown, start("s")).statusCode();
-        while (first == 429 && System.nanoTime() < deadline) {
-            Thread.sleep(250); // an earlier test may have spent this address's budget; it refills at RATE
-            first = brain.post(unknown, start("s")).statusCode();
-        }
-        assertEquals(401, first);
-        long before = lookups();
-        for (int i = 0; i < 200; i++) {
-            int status = brain.post(unknown, start("s")).statusCode();
-            assertEquals(401, status, "a cached unknown key answers 401 without a lookup, even from a refused address");
-        }
-        assertTrue(lookups() - before <= 1, "lookups: " + (lookups() - before));
+        double total = (System.nanoTime() - started) / 1e9;
+        assertTrue(lookups() - before <= BURST + RATE * total + 1, "refused keys are not looked up: " + (lookups() - before) + " in " + total + " s");
     }
 
     @Test
@@ -110,12 +94,42 @@ class UnknownKeysTest {
     }
 
     @Test
-    void a_cached_valid_key_keeps_working_from_an_address_that_is_refused() {
-        String key = brain.newAgentKey("cust_flood", "agent_flood", "b");
-        assertEquals(202, brain.post(key, start("s")).statusCode());
-        assertNotNull(floodUntilRefused());
-        long before = lookups();
-        assertEquals(202, brain.post(key, start("s")).statusCode());
-        assertEquals(before, lookups(), "served from the cache");
+    void a_repeated_unknown_key_is_looked_up_once_per_cache_ttl() {
+        long[] now = {0};
+        var metrics = new Metrics();
+        var auth = new Authenticator(brain.server.db().jdbi(), Duration.ofSeconds(10), new AuthFailureLimiter(1, 5, () -> now[0]),
+                metrics, 100, () -> now[0]);
+        String unknown = ApiKeys.newSecret();
+        for (int i = 0; i < 200; i++) {
+            assertTrue(auth.authenticate(unknown, "192.0.2.7").isEmpty(), "a cached unknown key is refused without a look-up");
+        }
+        assertEquals(1, metrics.count("brain_auth_lookups_total"));
+        now[0] += Duration.ofSeconds(10).toNanos();
+        assertTrue(auth.authenticate(unknown, "192.0.2.7").isEmpty());
+        assertEquals(2, metrics.count("brain_auth_lookups_total"), "looked up again once the TTL is over");
+    }
+
+    @Test
+    void an_address_over_its_budget_keeps_its_cached_valid_keys_and_costs_no_more_lookups() {
+        long[] now = {0};
+        var metrics = new Metrics();
+        var auth = new Authenticator(brain.server.db().jdbi(), Duration.ofSeconds(30), new AuthFailureLimiter(1, 3, () -> now[0]),
+                metrics, 100, () -> now[0]);
+        String cached = brain.newAgentKey("cust_flood", "agent_flood", "b");
+        String notYetCached = brain.admin("key", "create", "--agent", "agent_flood").trim();
+        String address = "198.51.100.4";
+        assertTrue(auth.authenticate(cached, address).isPresent());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(auth.authenticate(ApiKeys.newSecret(), address).isEmpty());
+        }
+        long lookups = metrics.count("brain_auth_lookups_total");
+        var refused = assertThrows(TooManyAuthFailures.class, () -> auth.authenticate(ApiKeys.newSecret(), address));
+        assertEquals(1, refused.retryAfterSeconds());
+        assertThrows(TooManyAuthFailures.class, () -> auth.authenticate(notYetCached, address), "a key that needs a look-up waits too");
+        assertEquals("agent_flood", auth.authenticate(cached, address).orElseThrow().agentId());
+        assertEquals(lookups, metrics.count("brain_auth_lookups_total"), "nothing was looked up for the refused address");
+        assertTrue(auth.authenticate(notYetCached, "198.51.100.5").isPresent(), "other addresses are not affected");
+        now[0] += Duration.ofSeconds(1).toNanos();
+        assertTrue(auth.authenticate(notYetCached, address).isPresent(), "the budget refills");
     }
 }
