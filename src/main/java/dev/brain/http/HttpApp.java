@@ -13,6 +13,7 @@ import dev.brain.privacy.RawSummaries;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,13 +66,17 @@ public final class HttpApp {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(d.json(), false));
-            config.jetty.modifyServer(server -> server.setStopTimeout(d.shutdownGraceMillis()));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(d.shutdownGraceMillis());
+                server.setErrorHandler(new JsonErrorHandler(d.json()));
+            });
 
             config.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 String given = ctx.header("X-Request-Id");
                 String id = given != null && CLIENT_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
                 ctx.header("X-Request-Id", id);
+                ctx.header("X-Content-Type-Options", JsonErrorHandler.NOSNIFF); // browsers must not guess HTML into a JSON or CSV answer
                 MDC.put("request_id", id);
             });
             config.routes.after(ctx -> {
@@ -106,6 +111,9 @@ public final class HttpApp {
             d.extraRoutes().accept(config.routes);
 
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
+            // Javalin's own answers (no such endpoint or method) in the same shape as ours.
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiException(e.getStatus(),
+                    JsonErrorHandler.code(e.getStatus()), e.getStatus() == 404 || e.getStatus() == 405 ? "no such endpoint" : e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 if (DbErrors.isUnavailable(e)) {
                     LOG.warn("database unavailable: {}", e.getClass().getSimpleName());
