@@ -5,6 +5,18 @@ cd "$(dirname "$0")/.."
 JAR=target/brain.jar
 PORT=${BRAIN_PORT:-8080}
 
+# A local admin token for the dashboard and analytics (32 random characters; the brain refuses fewer than 16),
+# made once, unless you set your own.
+if [ -z "${BRAIN_ADMIN_TOKEN:-}" ]; then
+  mkdir -p .brain
+  BRAIN_ADMIN_TOKEN=$(cat .brain/admin-token 2>/dev/null || true)
+  if [ ${#BRAIN_ADMIN_TOKEN} -lt 16 ]; then
+    (umask 077; head -c 24 /dev/urandom | base64 | tr '+/' '-_' > .brain/admin-token)
+    BRAIN_ADMIN_TOKEN=$(cat .brain/admin-token)
+  fi
+fi
+export BRAIN_ADMIN_TOKEN
+
 if [ -z "${DATABASE_URL:-}" ]; then
   if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null 2>&1; then
     if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
@@ -20,12 +32,6 @@ export DATABASE_URL
 
 java -jar "$JAR" migrate
 KEY=$(java -jar "$JAR" admin demo ensure --key-file .brain/demo-key)
-# A local admin token for the dashboard and analytics, made once, unless you set your own.
-if [ -z "${BRAIN_ADMIN_TOKEN:-}" ]; then
-  [ -s .brain/admin-token ] || (umask 077; head -c 24 /dev/urandom | base64 | tr '+/' '-_' > .brain/admin-token)
-  BRAIN_ADMIN_TOKEN=$(cat .brain/admin-token)
-fi
-export BRAIN_ADMIN_TOKEN
 cat >&2 <<MSG
 
   Brain is starting on http://localhost:$PORT

@@ -6,11 +6,17 @@
   const charts = {};
   const palette = ['#3b5bdb', '#e8590c', '#2f9e44', '#c2255c', '#7048e8', '#1098ad', '#f59f00', '#5c940d', '#d6336c', '#495057'];
 
+  // Returns why the link's token cannot be used ('' when it can, or when there is none).
   function takeTokenFromUrl() {
     const m = location.hash.match(/token=([^&]+)/);
-    if (m) {
+    if (!m) return '';
+    history.replaceState(null, '', location.pathname + location.search);
+    try {
       localStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]));
-      history.replaceState(null, '', location.pathname + location.search);
+      return '';
+    } catch (err) {
+      localStorage.removeItem(TOKEN_KEY);
+      return 'the token in the link is garbled; paste it here';
     }
   }
 
@@ -150,11 +156,11 @@
     }
   }
 
-  takeTokenFromUrl();
+  const linkProblem = takeTokenFromUrl();
   $('login-form').addEventListener('submit', () => { localStorage.setItem(TOKEN_KEY, $('token').value.trim()); $('token').value = ''; load(); });
   $('signout').addEventListener('click', () => { localStorage.removeItem(TOKEN_KEY); askToken(); });
   $('health-more').addEventListener('click', () => { showAllHealth = !showAllHealth; load(); });
   $('customer').addEventListener('change', load);
   $('days').addEventListener('change', load);
-  load();
+  if (linkProblem) askToken(linkProblem); else load();
 })();

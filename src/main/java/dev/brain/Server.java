@@ -5,6 +5,7 @@ import dev.brain.analytics.Analytics;
 import dev.brain.analytics.AnalyticsApi;
 import dev.brain.analytics.Dashboard;
 import dev.brain.analytics.RollupJob;
+import dev.brain.auth.AuthFailureLimiter;
 import dev.brain.auth.Authenticator;
 import dev.brain.config.Config;
 import dev.brain.db.Database;
@@ -89,7 +90,8 @@ public final class Server implements AutoCloseable {
                 new AgentActivity(db.jdbi()), redaction, metrics);
         boolean migrated = config.migrate();
         var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
-        Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl()),
+        Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl(),
+                new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), ingest, metrics, readiness,
                 new AdminAuth(config.adminTokens()), new RawSummaries(db.jdbi()), config.shutdownGrace().toMillis(),
                 analyticsRoutes(db, config)));

@@ -16,6 +16,7 @@ import dev.brain.ingest.EventStore;
 import dev.brain.ingest.EventValidator;
 import dev.brain.ingest.IngestService;
 import dev.brain.ingest.RateLimiter;
+import dev.brain.auth.AuthFailureLimiter;
 import dev.brain.auth.Authenticator;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -44,7 +45,7 @@ final class Training {
             var redaction = new RedactionQueue(new ScrubberRedactor(), new SummaryStore(db.jdbi()), metrics, 1, 1, 1);
             var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), Duration.ofDays(400)),
                     new EventStore(db.jdbi(), db.dataSource()), new AgentActivity(db.jdbi()), redaction, metrics);
-            Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), Duration.ZERO),
+            Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), Duration.ZERO, new AuthFailureLimiter(0, 1), metrics),
                     new RateLimiter(1, 1), ingest, metrics, new Readiness(db.dataSource(), () -> true),
                     new AdminAuth(Map.of()), new RawSummaries(db.jdbi()), 0));
             app.start(config.host(), config.port());

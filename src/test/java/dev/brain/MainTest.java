@@ -1,7 +1,9 @@
 package dev.brain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brain.config.Config;
 import dev.brain.config.ConfigException;
@@ -34,6 +36,22 @@ class MainTest {
         assertThrows(ConfigException.class, () -> Config.from(Map.of("BRAIN_MIGRATE", "perhaps")));
         assertEquals(400, Config.from(Map.of()).retentionDays());
         assertEquals(8080, Config.from(Map.of()).port());
+    }
+
+    @Test
+    void a_short_or_well_known_admin_token_stops_start_up_naming_the_variable() {
+        for (String weak : new String[] {"change-me", "changeme", "CHANGE_ME", "admin", "password", "secret", "token", "test",
+                "reader", "k3J9x-7Qp", "aaaaaaaaaaaaaaaaaaaaaaaa", "change-me-change-me"}) {
+            var e = assertThrows(ConfigException.class, () -> Config.from(Map.of("BRAIN_ADMIN_TOKEN", weak)), weak);
+            assertTrue(e.getMessage().startsWith("BRAIN_ADMIN_TOKEN "), e.getMessage());
+        }
+        var e = assertThrows(ConfigException.class, () -> Config.from(Map.of("BRAIN_ADMIN_TOKEN", "k3J9x-7Qp")));
+        assertFalse(e.getMessage().contains("k3J9x-7Qp"), "the message must not echo the secret: " + e.getMessage());
+        var many = assertThrows(ConfigException.class, () -> Config.from(Map.of("BRAIN_ADMIN_TOKENS", "alice=changemechangeme")));
+        assertTrue(many.getMessage().startsWith("BRAIN_ADMIN_TOKENS: the token for 'alice'"), many.getMessage());
+        assertEquals("test-admin-token-0123456789",
+                Config.from(Map.of("BRAIN_ADMIN_TOKEN", "test-admin-token-0123456789")).adminTokens().get("admin"));
+        assertEquals(Map.of(), Config.from(Map.of()).adminTokens(), "no token: admin HTTP stays off");
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.util.Map;
 
 /** A query answer: column names in order, and rows of JSON-ready values (ISO dates, plain numbers). */
 public record Table(List<String> columns, List<List<Object>> rows) {
+    // OWASP's formula triggers, plus what spreadsheets skip or also accept before one: blanks, ';' and full-width forms.
+    private static final String FORMULA_STARTS = "=+-@\t\r\n ;\uFF1D\uFF0B\uFF0D\uFF20";
 
     static Table from(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
@@ -87,7 +89,7 @@ public record Table(List<String> columns, List<List<Object>> rows) {
             }
             Object f = fields.get(i);
             String s = f == null ? "" : f instanceof BigDecimal b ? b.toPlainString() : f.toString();
-            if (f instanceof String && !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+            if (f instanceof String && !s.isEmpty() && FORMULA_STARTS.indexOf(s.charAt(0)) >= 0) {
                 s = "'" + s; // a spreadsheet must not run a client-supplied tool or category name as a formula
             }
             if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {

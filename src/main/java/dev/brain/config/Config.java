@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-/** Every setting, read once from the environment; each has a safe default. */
+/** Every setting, read once from the environment; each has a safe default, and an unsafe value stops start-up. */
 public record Config(
         String databaseUrl,
         String host,
@@ -33,7 +33,9 @@ public record Config(
         int redactionQueuePerCustomer,
         Duration redactionTimeout,
         Duration redactionDrain,
-        Duration rollupInterval) {
+        Duration rollupInterval,
+        double authFailureRatePerSecond,
+        int authFailureBurst) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
 
@@ -71,14 +73,35 @@ public record Config(
                 e.integer("BRAIN_REDACTION_QUEUE_PER_CUSTOMER", Math.max(1, redactionQueue / 4), 1, 1_000_000),
                 Duration.ofMillis(e.integer("BRAIN_REDACTION_TIMEOUT_MS", 5000, 100, 60_000)),
                 Duration.ofSeconds(e.integer("BRAIN_REDACTION_DRAIN_S", 5, 0, 300)),
-                Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 3600)));
+                Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 3600)),
+                e.decimal("BRAIN_AUTH_FAILURE_RPS", 10, 0, 1_000_000),
+                e.integer("BRAIN_AUTH_FAILURE_BURST", 100, 1, 1_000_000));
+    }
+
+    // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.
+    private static final java.util.Set<String> WEAK_TOKENS = java.util.Set.of("changeme", "changemenow", "changemechangeme",
+            "changethis", "changeit", "replaceme", "admin", "adminadmin", "administrator", "admintoken", "yourtoken",
+            "youradmintoken", "password", "password123", "passw0rd", "secret", "secrettoken", "supersecret", "token",
+            "test", "testtoken", "testing", "default", "example", "letmein", "qwerty", "123456", "1234567890123456",
+            "0123456789abcdef");
+
+    /** An admin token guards every analytics and raw-summary read, so a short or well-known one is refused. */
+    static String strongToken(String variable, String token) {
+        String plain = token.toLowerCase(java.util.Locale.ROOT).replaceAll("[\\s_.-]", "");
+        String problem = WEAK_TOKENS.contains(plain) ? "is a well-known placeholder"
+                : token.length() < 16 ? "is shorter than 16 characters"
+                : plain.chars().distinct().count() < 5 ? "repeats too few characters" : null;
+        if (problem != null) {
+            throw new ConfigException(variable + " " + problem + "; set a random secret of at least 16 characters (e.g. openssl rand -hex 24)");
+        }
+        return token;
     }
 
     /** label → token: BRAIN_ADMIN_TOKEN is labelled "admin"; BRAIN_ADMIN_TOKENS adds "label=token,label=token". */
     static Map<String, String> adminTokens(String single, String many) {
         var tokens = new java.util.LinkedHashMap<String, String>();
         if (!single.isEmpty()) {
-            tokens.put("admin", single);
+            tokens.put("admin", strongToken("BRAIN_ADMIN_TOKEN", single));
         }
         for (String pair : many.split(",")) {
             if (pair.isBlank()) {
@@ -88,11 +111,8 @@ public record Config(
             if (eq <= 0 || eq == pair.length() - 1) {
                 throw new ConfigException("BRAIN_ADMIN_TOKENS must be label=token pairs separated by commas");
             }
-            String token = pair.substring(eq + 1).trim();
-            if (token.length() < 16) {
-                throw new ConfigException("BRAIN_ADMIN_TOKENS: the token for '" + pair.substring(0, eq).trim() + "' is shorter than 16 characters");
-            }
-            tokens.put(pair.substring(0, eq).trim(), token);
+            String label = pair.substring(0, eq).trim();
+            tokens.put(label, strongToken("BRAIN_ADMIN_TOKENS: the token for '" + label + "'", pair.substring(eq + 1).trim()));
         }
         return Map.copyOf(tokens);
     }

@@ -3,6 +3,7 @@ package dev.brain.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brain.auth.Authenticator;
 import dev.brain.auth.Principal;
+import dev.brain.auth.TooManyAuthFailures;
 import dev.brain.db.DbErrors;
 import dev.brain.ingest.BodyReader;
 import dev.brain.ingest.IngestResult;
@@ -12,10 +13,12 @@ import dev.brain.privacy.RawSummaries;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -63,13 +66,17 @@ public final class HttpApp {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(d.json(), false));
-            config.jetty.modifyServer(server -> server.setStopTimeout(d.shutdownGraceMillis()));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(d.shutdownGraceMillis());
+                server.setErrorHandler(new JsonErrorHandler(d.json()));
+            });
 
             config.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 String given = ctx.header("X-Request-Id");
                 String id = given != null && CLIENT_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
                 ctx.header("X-Request-Id", id);
+                ctx.header("X-Content-Type-Options", JsonErrorHandler.NOSNIFF); // browsers must not guess HTML into a JSON or CSV answer
                 MDC.put("request_id", id);
             });
             config.routes.after(ctx -> {
@@ -104,6 +111,9 @@ public final class HttpApp {
             d.extraRoutes().accept(config.routes);
 
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
+            // Javalin's own answers (no such endpoint or method) in the same shape as ours.
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiException(e.getStatus(),
+                    JsonErrorHandler.code(e.getStatus()), e.getStatus() == 404 || e.getStatus() == 405 ? "no such endpoint" : e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 if (DbErrors.isUnavailable(e)) {
                     LOG.warn("database unavailable: {}", e.getClass().getSimpleName());
@@ -122,10 +132,7 @@ public final class HttpApp {
     }
 
     private static void ingest(Context ctx, Deps d) throws IOException {
-        Principal who = d.auth().authenticate(bearer(ctx)).orElseThrow(() -> {
-            d.metrics().inc("brain_auth_failures_total");
-            return ApiException.unauthorized();
-        });
+        Principal who = principal(ctx, d);
         long wait = d.rateLimiter().acquire(who.keyId());
         if (wait > 0) {
             d.metrics().inc("brain_rate_limited_total");
@@ -137,6 +144,22 @@ public final class HttpApp {
         }
         IngestResult result = d.ingest().ingest(who, body, ctx.res().getHeader("X-Request-Id"));
         ctx.status(result.status()).json(result);
+    }
+
+    /** The key's owner, else 401; 429 when this address has spent its budget of look-ups that found nothing. */
+    private static Principal principal(Context ctx, Deps d) {
+        Optional<Principal> who;
+        try {
+            who = d.auth().authenticate(bearer(ctx), ctx.req().getRemoteAddr());
+        } catch (TooManyAuthFailures e) {
+            d.metrics().inc("brain_auth_throttled_total");
+            throw new ApiException(429, "too_many_auth_failures", "too many unknown keys from this address; retry after the delay",
+                    e.retryAfterSeconds());
+        }
+        return who.orElseThrow(() -> {
+            d.metrics().inc("brain_auth_failures_total");
+            return ApiException.unauthorized();
+        });
     }
 
     private static String routeLabel(String path) {
@@ -189,6 +212,8 @@ public final class HttpApp {
         m.describe("brain_http_request_duration_seconds", "HTTP request latency by route");
         m.describe("brain_auth_failures_total", "Requests with a missing, unknown or revoked key");
         m.describe("brain_rate_limited_total", "Requests refused by the per-key rate limit");
+        m.describe("brain_auth_lookups_total", "API keys looked up in the database (cache misses)");
+        m.describe("brain_auth_throttled_total", "Requests refused because their address sent too many unknown keys");
     }
 
     private static byte[] resource(String path) {

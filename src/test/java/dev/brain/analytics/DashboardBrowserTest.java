@@ -42,4 +42,20 @@ class DashboardBrowserTest {
             }
         }
     }
+
+    @Test
+    void a_malformed_token_in_the_address_shows_the_login_instead_of_breaking_the_page() throws Exception {
+        assumeTrue(Chromium.binary() != null, "chromium is not installed (apt-get install -y chromium; .ci/run does it)");
+        try (Brain brain = Brain.start(Map.of("BRAIN_ADMIN_TOKEN", Traffic.TOKEN))) {
+            try (var chrome = new Chromium(1024, 768)) {
+                chrome.navigate(brain.baseUrl() + "/dashboard#token=%E0%A4%A");
+                assertTrue(chrome.waitFor("document.getElementById('login') && document.getElementById('login').open", Duration.ofSeconds(20)),
+                        "a token that is not valid percent-encoding must lead to the login; errors: " + chrome.errors);
+                assertTrue(chrome.eval("document.getElementById('login-error').textContent.length > 0").asBoolean(), "the login says why");
+                assertTrue(chrome.eval("location.hash === '' && localStorage.getItem('brain_admin_token') === null").asBoolean(),
+                        "the unusable token leaves the address bar and is not stored");
+                assertEquals(List.of(), List.copyOf(chrome.errors));
+            }
+        }
+    }
 }
