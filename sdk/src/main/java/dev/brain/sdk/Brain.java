@@ -23,7 +23,7 @@ import java.util.function.Function;
 /**
  * The Brain client. Build one per process and share it: {@code Brain.fromEnvironment()} or
  * {@link #builder()}. Recording calls cost the calling thread well under a microsecond, never touch
- * the network, and never throw; events are spooled to disk and sent by a daemon thread.
+ * the network, and never throw; events are spooled to disk by one daemon thread and sent by another.
  * Without an API key the client is disabled and every call does nothing (bodies passed to
  * {@link #run} still run).
  */
@@ -114,7 +114,7 @@ public final class Brain implements AutoCloseable {
 
     /**
      * Records a raw event for {@code sessionId}. A mutable payload map is copied (shallowly) now;
-     * nested values are read later on the SDK thread, so do not change them afterwards.
+     * nested values are read later on an SDK thread, so do not change them afterwards.
      */
     public void track(String type, String sessionId, Map<String, ?> payload) {
         track(type, sessionId, null, payload);
@@ -245,7 +245,7 @@ public final class Brain implements AutoCloseable {
             return this;
         }
 
-        /** How often the SDK thread sends what it has (default 5 s; at least 10 ms). */
+        /** How often buffered events are spooled and the spool sent (default 5 s; at least 10 ms). */
         public Builder flushInterval(Duration interval) {
             if (interval == null || interval.toMillis() < 10) {
                 problems.add("flushInterval must be at least 10 ms, was " + interval);

@@ -18,7 +18,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The machinery behind a client: agent threads only {@link #enqueue} into a bounded buffer; one
- * daemon thread serializes events into the spool and sends the spool to the brain.
+ * daemon thread (the spooler) serializes events into the spool at least every flush interval,
+ * another (the sender) sends the spool to the brain. Two threads so that a send that hangs (a
+ * brain that accepts connections but never answers) never keeps recorded events off the disk.
  */
 public final class Engine {
     private final Settings settings;
@@ -33,11 +35,11 @@ public final class Engine {
     private final Object storeLock = new Object();
     private final Object progress = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread sender;
+    private final Worker spooler;
+    private final Worker sender;
     private final Thread shutdownHook;
     private volatile boolean accepting = true;
     private volatile boolean running = true;
-    private volatile boolean wakeRequested;
     private volatile long backoffUntilNanos;
     private long cyclesStarted;
     private long cyclesCompleted;
@@ -50,13 +52,14 @@ public final class Engine {
         this.buffer = new EventBuffer(settings.bufferCapacity, dropped);
         this.spool = new Spool(settings.spoolDir, settings.spoolMaxBytes, settings.bufferCapacity, dropped, log);
         this.backoff = new Backoff(settings.maxBackoff);
-        this.sender = new Thread(this::loop, "brain-sdk-sender");
-        this.sender.setDaemon(true);
+        this.spooler = new Worker(this::spoolLoop, "brain-sdk-spooler");
+        this.sender = new Worker(this::sendLoop, "brain-sdk-sender");
         this.shutdownHook = settings.shutdownHook ? new Thread(this::close, "brain-sdk-shutdown") : null;
     }
 
     public void start() {
-        sender.start();
+        spooler.thread.start();
+        sender.thread.start();
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -72,7 +75,7 @@ public final class Engine {
             return;
         }
         if (buffer.add(e) % settings.batchSize == 0) {
-            wake();
+            spooler.wake();
         }
     }
 
@@ -92,14 +95,14 @@ public final class Engine {
     public boolean flush(long timeoutNanos) {
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
         drainToSpool();
-        if (!sender.isAlive() || Thread.currentThread() == sender) {
+        if (!sender.thread.isAlive() || sender.isCurrent() || spooler.isCurrent()) {
             return false;
         }
         long target;
         synchronized (progress) {
             target = cyclesStarted + 1;
         }
-        wake();
+        sender.wake();
         synchronized (progress) {
             while (true) {
                 if (cyclesCompleted >= target) {
@@ -111,7 +114,7 @@ public final class Engine {
                     }
                 }
                 long remaining = deadline - System.nanoTime();
-                if (remaining <= 0 || !sender.isAlive()) {
+                if (remaining <= 0 || !sender.thread.isAlive()) {
                     return false;
                 }
                 try {
@@ -124,7 +127,7 @@ public final class Engine {
         }
     }
 
-    /** Flushes for at most the shutdown timeout, stops the sender, and spools what is left. Idempotent. */
+    /** Flushes for at most the shutdown timeout, stops both threads, and spools what is left. Idempotent. */
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -135,11 +138,14 @@ public final class Engine {
         boolean delivered = flush(settings.shutdownTimeout.toNanos());
         accepting = false;
         running = false;
-        wake();
-        join(250);
-        if (sender.isAlive()) {
-            sender.interrupt();
-            join(250);
+        spooler.wake();
+        sender.wake();
+        long joinDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
+        spooler.join(joinDeadline);
+        sender.join(joinDeadline);
+        if (sender.thread.isAlive()) {
+            sender.thread.interrupt();
+            sender.join(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250));
         }
         drainToSpool();
         if (!delivered) {
@@ -154,40 +160,52 @@ public final class Engine {
         }
     }
 
-    // A flag, not just unpark: code the sender calls (the HTTP client) may park too and eat the permit.
-    private void wake() {
-        wakeRequested = true;
-        LockSupport.unpark(sender);
-    }
-
-    private void join(long millis) {
-        try {
-            sender.join(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void loop() {
+    /** Moves the buffer into the spool every flush interval or when a batch is full; never touches the network. */
+    private void spoolLoop() {
         long interval = settings.flushInterval.toNanos();
         long heartbeatEvery = settings.heartbeatInterval.toNanos();
         long nextFlush = System.nanoTime() + interval;
-        long nextHeartbeat = heartbeatEvery > 0 ? System.nanoTime() + heartbeatEvery : Long.MAX_VALUE;
+        long nextHeartbeat = System.nanoTime() + heartbeatEvery;
+        while (running) {
+            spooler.beginCycle();
+            try {
+                long now = System.nanoTime();
+                if (heartbeatEvery > 0 && now - nextHeartbeat >= 0) {
+                    enqueueHeartbeat();
+                    nextHeartbeat = now + heartbeatEvery;
+                }
+                if (drainToSpool() && now - backoffUntilNanos >= 0) {
+                    sender.wake();
+                }
+            } catch (Throwable t) {
+                log.error("unexpected failure in the spooler; continuing", t);
+            }
+            long now = System.nanoTime();
+            if (now - nextFlush >= 0) {
+                nextFlush = now + interval;
+            }
+            long wait = nextFlush - now;
+            if (heartbeatEvery > 0) {
+                wait = Math.min(wait, nextHeartbeat - now);
+            }
+            if (running) {
+                spooler.park(wait);
+            }
+        }
+    }
+
+    /** Sends the spool when woken (new batch, flush), after a backoff, and every flush interval. */
+    private void sendLoop() {
+        long interval = settings.flushInterval.toNanos();
         while (running) {
             long cycle;
-            wakeRequested = false;
+            sender.beginCycle();
             synchronized (progress) {
                 cycle = ++cyclesStarted;
             }
             boolean more = true;
             try {
-                long now = System.nanoTime();
-                if (now - nextHeartbeat >= 0) {
-                    enqueueHeartbeat();
-                    nextHeartbeat = now + heartbeatEvery;
-                }
-                drainToSpool();
-                if (now - backoffUntilNanos >= 0) {
+                if (System.nanoTime() - backoffUntilNanos >= 0) {
                     sendSpool();
                 }
                 more = spool.hasBacklog();
@@ -199,16 +217,13 @@ public final class Engine {
                 backlog = more;
                 progress.notifyAll();
             }
-            long now = System.nanoTime();
-            if (now - nextFlush >= 0) {
-                nextFlush = now + interval;
+            long wait = interval;
+            long untilRetry = backoffUntilNanos - System.nanoTime();
+            if (more && untilRetry > 0) {
+                wait = Math.min(wait, untilRetry);
             }
-            long wake = Math.min(nextFlush - now, nextHeartbeat == Long.MAX_VALUE ? Long.MAX_VALUE : nextHeartbeat - now);
-            if (more && backoffUntilNanos - now > 0) {
-                wake = Math.min(wake, backoffUntilNanos - now);
-            }
-            if (running && wake > 0 && !wakeRequested) {
-                LockSupport.parkNanos(this, wake);
+            if (running) {
+                sender.park(wait);
             }
         }
     }
@@ -222,11 +237,13 @@ public final class Engine {
                 Payloads.heartbeat(settings.agentVersion, uptime, count)));
     }
 
-    /** Moves every buffered event into the spool, serialized, in batches within the brain's limits. */
-    private void drainToSpool() {
+    /** Moves every buffered event into the spool, serialized, in batches within the brain's limits; true if any. */
+    private boolean drainToSpool() {
         synchronized (storeLock) {
+            boolean any = false;
             List<Event> events;
             while (!(events = buffer.drain(settings.batchSize)).isEmpty()) {
+                any = true;
                 List<byte[]> batch = new ArrayList<>(events.size());
                 int bytes = 0;
                 for (Event e : events) {
@@ -244,6 +261,7 @@ public final class Engine {
                 }
                 spool.store(batch);
             }
+            return any;
         }
     }
 
@@ -269,9 +287,6 @@ public final class Engine {
             }
             if (!running) {
                 return;
-            }
-            if (buffer.size() >= settings.batchSize) {
-                drainToSpool();
             }
         }
         Spool.Batch batch;
@@ -367,5 +382,48 @@ public final class Engine {
 
     private static String abbreviate(String s) {
         return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
+    /** A daemon thread that parks until woken or a deadline passes. */
+    private static final class Worker {
+        final Thread thread;
+        // A flag, not just unpark: code the thread calls (the HTTP client) may park too and eat the permit.
+        private volatile boolean wakeRequested;
+
+        Worker(Runnable body, String name) {
+            this.thread = new Thread(body, name);
+            this.thread.setDaemon(true);
+        }
+
+        void wake() {
+            wakeRequested = true;
+            LockSupport.unpark(thread);
+        }
+
+        /** Called before a cycle's work, so a wake during the work starts another cycle at once. */
+        void beginCycle() {
+            wakeRequested = false;
+        }
+
+        void park(long nanos) {
+            if (nanos > 0 && !wakeRequested) {
+                LockSupport.parkNanos(this, nanos);
+            }
+        }
+
+        boolean isCurrent() {
+            return Thread.currentThread() == thread;
+        }
+
+        void join(long deadlineNanos) {
+            try {
+                long millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+                if (millis > 0) {
+                    thread.join(millis);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The bounded in-memory queue between the agent's threads and the SDK thread; full means drop the oldest. */
+/** The bounded in-memory queue between the agent's threads and the SDK's spooling thread; full means drop the oldest. */
 public final class EventBuffer {
     private final Event[] ring;
     private final AtomicLong dropped;

@@ -190,26 +190,38 @@ public final class Spool {
             } catch (OverlappingFileLockException e) {
                 lock = null;
             }
-            if (lock == null || !Files.exists(file)) {
+            if (lock == null || !markSending(file)) {
                 channel.close();
                 return null;
             }
             List<byte[]> envelopes = parse(file, readAll(channel));
             if (envelopes.isEmpty()) {
+                sending = null;
                 channel.close();
                 deleteQuietly(file);
                 return null;
             }
-            sending = file;
             return new Batch(envelopes, file, channel);
         } catch (NoSuchFileException e) {
+            sending = null;
             closeQuietly(channel);
             return null;
         } catch (IOException | RuntimeException e) {
+            sending = null;
             closeQuietly(channel);
             log.debug("cannot read spool file " + file + ": " + e);
             return null;
         }
+    }
+
+    // Under the monitor store() holds while it enforces the bound (on the spooler thread): the
+    // bound either deleted the file before we locked it, or sees it as being sent and spares it.
+    private synchronized boolean markSending(Path file) {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        sending = file;
+        return true;
     }
 
     /** The oldest batch kept in memory, taken out of it; null when none. */

@@ -156,6 +156,17 @@ public final class RealBrain implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the brain process a signal: "STOP" leaves it accepting TCP connections (the kernel's
+     * backlog completes the handshake) but never answering, like a hung server; "CONT" resumes it.
+     */
+    public void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill -" + name + " of the brain failed");
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         kill();
