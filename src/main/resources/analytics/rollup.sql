@@ -1,4 +1,6 @@
 -- One pass over the events with lo < id <= hi, folded into every rollup (dev.brain.analytics.RollupJob).
+-- A number beyond the wire contract's bounds (:max_*, from EventValidator) fails the statement, and the
+-- job then sets its event aside.
 with e as materialized (
   select customer_id, agent_id, event_type, ts, (ts at time zone 'utc')::date as day, payload
   from events where id > :lo and id <= :hi
@@ -28,9 +30,9 @@ daily as (
     from e group by 1, 2
     union all
     select customer_id, day, 0, 0, 0, 0, 0,
-           coalesce(sum(cast(u ->> 'cost_cents' as numeric)), 0),
-           coalesce(sum(cast(u ->> 'input_tokens' as numeric)), 0),
-           coalesce(sum(cast(u ->> 'output_tokens' as numeric)), 0)
+           coalesce(sum(brain_rollup_number(u -> 'cost_cents', :max_cost_cents, 'payload.llm_usage.cost_cents')), 0),
+           coalesce(sum(brain_rollup_number(u -> 'input_tokens', :max_tokens, 'payload.llm_usage.input_tokens')), 0),
+           coalesce(sum(brain_rollup_number(u -> 'output_tokens', :max_tokens, 'payload.llm_usage.output_tokens')), 0)
     from usage group by 1, 2
   ) parts group by 1, 2
 ),
@@ -54,7 +56,7 @@ up_categories as (
 up_tools as (
   insert into rollup_tool_daily as r (customer_id, day, tool, bucket_ms, calls, failures)
   select x.customer_id, x.day, t ->> 'name',
-         coalesce(brain_latency_bucket(case when jsonb_typeof(t -> 'ms') = 'number' then cast(t ->> 'ms' as numeric) end), 0),
+         coalesce(brain_latency_bucket(brain_rollup_number(t -> 'ms', :max_ms, 'payload.tool_calls.ms')), 0),
          count(*), count(*) filter (where t -> 'ok' = 'false'::jsonb)
   from ends x, jsonb_array_elements(case when jsonb_typeof(x.payload -> 'tool_calls') = 'array'
                                          then x.payload -> 'tool_calls' else '[]'::jsonb end) t

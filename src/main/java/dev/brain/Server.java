@@ -46,15 +46,17 @@ public final class Server implements AutoCloseable {
     private final Metrics metrics;
     private final ScheduledExecutorService jobs;
     private final RedactionQueue redaction;
+    private final AgentActivity activity;
     private final Duration redactionDrain;
 
     private Server(Database db, Javalin app, Metrics metrics, ScheduledExecutorService jobs, RedactionQueue redaction,
-                   Duration redactionDrain) {
+                   AgentActivity activity, Duration redactionDrain) {
         this.db = db;
         this.app = app;
         this.metrics = metrics;
         this.jobs = jobs;
         this.redaction = redaction;
+        this.activity = activity;
         this.redactionDrain = redactionDrain;
     }
 
@@ -86,8 +88,9 @@ public final class Server implements AutoCloseable {
         LOG.info("redaction: {}", redactor.usesModel() ? "model " + config.redactionModel() + " then local scrubber" : "local scrubber only (no ANTHROPIC_API_KEY)");
         var redaction = new RedactionQueue(redactor, new SummaryStore(db.jdbi()), metrics, config.redactionConcurrency(),
                 config.redactionQueueSize(), config.redactionQueuePerCustomer());
+        var activity = new AgentActivity(db.jdbi());
         var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), retention), new EventStore(db.jdbi(), db.dataSource()),
-                new AgentActivity(db.jdbi()), redaction, metrics);
+                activity, redaction, metrics);
         boolean migrated = config.migrate();
         var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
         Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl(),
@@ -107,8 +110,8 @@ public final class Server implements AutoCloseable {
         // The first runs wait a moment so they do not compete with start-up for the two cores; until then
         // events land in the default partition (moved later) and analytics answer from the last fold.
         jobs.scheduleWithFixedDelay(maintenance, JOBS_START_DELAY_MS, every * 1000, TimeUnit.MILLISECONDS);
-        jobs.scheduleWithFixedDelay(new RollupJob(db.jdbi()), JOBS_START_DELAY_MS, config.rollupInterval().toMillis(), TimeUnit.MILLISECONDS);
-        return new Server(db, app, metrics, jobs, redaction, config.redactionDrain());
+        jobs.scheduleWithFixedDelay(new RollupJob(db.jdbi(), metrics), JOBS_START_DELAY_MS, config.rollupInterval().toMillis(), TimeUnit.MILLISECONDS);
+        return new Server(db, app, metrics, jobs, redaction, activity, config.redactionDrain());
     }
 
     private static Consumer<RoutesConfig> analyticsRoutes(Database db, Config config) {
@@ -141,6 +144,7 @@ public final class Server implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.info("HTTP connections still open after the shutdown grace period were closed");
         }
+        activity.close();
         redaction.close(redactionDrain);
         db.close();
     }

@@ -21,6 +21,13 @@ public final class EventValidator {
     public static final int MAX_MESSAGE = 2000;
     public static final int MAX_SUMMARY = 4000;
     public static final int MAX_TOOL_CALLS = 1000;
+    // Upper bounds of the contract's numbers: generous for any real agent, and small enough that the
+    // rollups' sums (numeric) and casts (double precision for latency buckets) can never overflow.
+    public static final long MAX_DURATION_MS = 366L * 24 * 3600 * 1000;
+    public static final long MAX_TOKENS = 1_000_000_000_000L;
+    public static final long MAX_COST_CENTS = 1_000_000_000L;
+    public static final long MAX_UPTIME_S = 1_000_000_000L;
+    public static final long MAX_DROPPED = 1_000_000_000_000L;
     private static final Duration MAX_FUTURE = Duration.ofHours(1);
     private static final Set<String> STATUSES = Set.of("success", "failed", "escalated");
     private static final Pattern STACK_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -67,6 +74,8 @@ public final class EventValidator {
             default -> throw new Rejection("unknown_event_type",
                     "event_type must be session.start, session.end, error or heartbeat");
         }
+        // Any event type may carry a summary; the privacy tiers apply to it wherever it is (IngestService).
+        optionalText(p, "summary_raw", MAX_SUMMARY, "payload.summary_raw");
         return new Envelope(eventId, ts, type, sessionId, p, serialised);
     }
 
@@ -123,8 +132,7 @@ public final class EventValidator {
         if (!STATUSES.contains(status)) {
             throw new Rejection("invalid_field", "payload.status must be success, failed or escalated");
         }
-        nonNegative(p.get("duration_ms"), "payload.duration_ms", true);
-        optionalText(p, "summary_raw", MAX_SUMMARY, "payload.summary_raw");
+        bounded(p.get("duration_ms"), "payload.duration_ms", true, MAX_DURATION_MS, "366 days in milliseconds");
         JsonNode calls = p.get("tool_calls");
         if (calls != null && !calls.isNull()) {
             if (!calls.isArray()) {
@@ -140,7 +148,7 @@ public final class EventValidator {
                     throw new Rejection("invalid_field", at + " must be an object");
                 }
                 requiredText(c, "name", MAX_NAME, at + ".name");
-                nonNegative(c.get("ms"), at + ".ms", false);
+                bounded(c.get("ms"), at + ".ms", false, MAX_DURATION_MS, "366 days in milliseconds");
                 JsonNode ok = c.get("ok");
                 if (ok != null && !ok.isNull() && !ok.isBoolean()) {
                     throw new Rejection("invalid_field", at + ".ok must be true or false");
@@ -169,9 +177,9 @@ public final class EventValidator {
             throw new Rejection("invalid_field", at + " must be an object");
         }
         optionalText(u, "model", MAX_NAME, at + ".model");
-        nonNegative(u.get("input_tokens"), at + ".input_tokens", true);
-        nonNegative(u.get("output_tokens"), at + ".output_tokens", true);
-        nonNegative(u.get("cost_cents"), at + ".cost_cents", false);
+        bounded(u.get("input_tokens"), at + ".input_tokens", true, MAX_TOKENS, "tokens per entry");
+        bounded(u.get("output_tokens"), at + ".output_tokens", true, MAX_TOKENS, "tokens per entry");
+        bounded(u.get("cost_cents"), at + ".cost_cents", false, MAX_COST_CENTS, "cents per entry, $10 million");
     }
 
     private static void error(ObjectNode p) {
@@ -185,8 +193,8 @@ public final class EventValidator {
 
     private static void heartbeat(ObjectNode p) {
         optionalText(p, "agent_version", MAX_NAME, "payload.agent_version");
-        nonNegative(p.get("pid_uptime_s"), "payload.pid_uptime_s", false);
-        nonNegative(p.get("dropped_events_since_last"), "payload.dropped_events_since_last", true);
+        bounded(p.get("pid_uptime_s"), "payload.pid_uptime_s", false, MAX_UPTIME_S, "seconds, about 31 years");
+        bounded(p.get("dropped_events_since_last"), "payload.dropped_events_since_last", true, MAX_DROPPED, "events");
     }
 
     private static void requireSession(String sessionId) {
@@ -220,18 +228,20 @@ public final class EventValidator {
         return s;
     }
 
-    private static void nonNegative(JsonNode n, String at, boolean integer) {
+    /** A number from 0 to max (never echoed back: it could be a thousand digits). */
+    private static void bounded(JsonNode n, String at, boolean integer, long max, String unit) {
         if (n == null || n.isNull()) {
             return;
         }
         if (!n.isNumber() || (integer && !isIntegral(n))) {
             throw new Rejection("invalid_field", at + " must be a " + (integer ? "whole number" : "number"));
         }
-        if (n.decimalValue().signum() < 0) {
+        BigDecimal d = n.decimalValue();
+        if (d.signum() < 0) {
             throw new Rejection("negative_value", at + " must not be negative");
         }
-        if (integer && n.decimalValue().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new Rejection("number_out_of_range", at + " is larger than " + Long.MAX_VALUE);
+        if (d.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new Rejection("number_out_of_range", at + " must be at most " + max + " (" + unit + ")");
         }
     }
 

@@ -207,12 +207,18 @@ class ResponseContractTest {
     }
 
     @Test
-    void last_seen_and_version_follow_accepted_events() {
+    void last_seen_and_version_follow_accepted_events() throws InterruptedException {
         String k = brain.newAgentKey("cust_seen", "agent_seen", "a");
         assertEquals(0, brain.count("select count(*) from agents where id = 'agent_seen' and last_seen_at is not null"));
         var r = brain.post(k, event("heartbeat", null, "{\"agent_version\":\"1.4.2\",\"pid_uptime_s\":30,\"dropped_events_since_last\":0}"));
         assertEquals(202, r.statusCode(), r.body());
-        assertEquals(1, brain.count("select count(*) from agents where id = 'agent_seen' and version = '1.4.2' and last_seen_at > now() - interval '1 minute'"));
+        // Written by the background flush, about a second later.
+        String seen = "select count(*) from agents where id = 'agent_seen' and version = '1.4.2' and last_seen_at > now() - interval '1 minute'";
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (brain.count(seen) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(1, brain.count(seen));
     }
 
     static byte[] gzip(byte[] raw) throws Exception {

@@ -49,6 +49,22 @@ class LimitsTest {
     }
 
     @Test
+    void numbers_are_capped_to_the_brains_bounds() {
+        FakeTransport transport = new FakeTransport();
+        try (Brain brain = builder(transport, spool).build()) {
+            Session s = brain.session("c");
+            s.tool("t", Duration.ofSeconds(Long.MAX_VALUE), true);
+            s.llm("m", Long.MAX_VALUE, 5, 1e300).llm("m", Long.MAX_VALUE, Long.MAX_VALUE, 1e300);
+            s.close();
+            assertTrue(brain.flush(Duration.ofSeconds(5)));
+        }
+        Map<String, Object> end = payload(ofType(transport.events(), "session.end").get(0));
+        assertEquals(31_622_400_000d, ((Map<?, ?>) ((List<?>) end.get("tool_calls")).get(0)).get("ms"));
+        Map<?, ?> usage = (Map<?, ?>) ((List<?>) end.get("llm_usage")).get(0);
+        assertEquals(List.of(1e12, 1e12, 1e9), List.of(usage.get("input_tokens"), usage.get("output_tokens"), usage.get("cost_cents")));
+    }
+
+    @Test
     void a_session_with_too_many_tool_calls_still_fits_in_32_kib() {
         FakeTransport transport = new FakeTransport();
         try (Brain brain = builder(transport, spool).build()) {

@@ -39,8 +39,8 @@ public final class Payloads {
         return (out, level) -> {
             out.append("{\"agent_version\":");
             Json.string(out, agentVersion, Limits.SHORT_STRING);
-            out.append(",\"pid_uptime_s\":").append(uptimeSeconds);
-            out.append(",\"dropped_events_since_last\":").append(dropped);
+            out.append(",\"pid_uptime_s\":").append(Limits.clamp(uptimeSeconds, Limits.UPTIME_S));
+            out.append(",\"dropped_events_since_last\":").append(Limits.clamp(dropped, Limits.DROPPED));
             out.append('}');
             return level == 0;
         };
@@ -66,10 +66,11 @@ public final class Payloads {
         double costCents;
 
         public void add(long input, long output, double cents) {
-            inputTokens += Math.max(0, input);
-            outputTokens += Math.max(0, output);
+            // Saturating: both terms are at most the bound, so the sum cannot overflow.
+            inputTokens = Limits.clamp(inputTokens + Limits.clamp(input, Limits.TOKENS), Limits.TOKENS);
+            outputTokens = Limits.clamp(outputTokens + Limits.clamp(output, Limits.TOKENS), Limits.TOKENS);
             if (cents > 0 && !Double.isInfinite(cents)) {
-                costCents += cents;
+                costCents = Math.min(Limits.COST_CENTS, costCents + cents);
             }
         }
     }
@@ -87,7 +88,7 @@ public final class Payloads {
             Json.string(out, status, Limits.SHORT_STRING);
             out.append(",\"category\":");
             Json.string(out, category, Limits.SHORT_STRING);
-            out.append(",\"duration_ms\":").append(Math.max(0, durationMillis));
+            out.append(",\"duration_ms\":").append(Limits.clamp(durationMillis, Limits.DURATION_MS));
             out.append(",\"tool_calls\":[");
             for (int i = 0; i < keep; i++) {
                 ToolCall t = tools.get(i);
@@ -96,7 +97,7 @@ public final class Payloads {
                 }
                 out.append("{\"name\":");
                 Json.string(out, t.name, Limits.SHORT_STRING);
-                out.append(",\"ms\":").append(Math.max(0, t.millis)).append(",\"ok\":").append(t.ok).append('}');
+                out.append(",\"ms\":").append(Limits.clamp(t.millis, Limits.DURATION_MS)).append(",\"ok\":").append(t.ok).append('}');
             }
             out.append(']');
             long notKept = toolsNotKept + tools.size() - keep;
