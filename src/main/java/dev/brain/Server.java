@@ -92,7 +92,7 @@ public final class Server implements AutoCloseable {
         Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl()),
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), ingest, metrics, readiness,
                 new AdminAuth(config.adminTokens()), new RawSummaries(db.jdbi()), config.shutdownGrace().toMillis(),
-                analyticsRoutes(db, config)));
+                analyticsRoutes(db, config), HttpApp.IngestLimits.of(config)));
         app.start(config.host(), config.port());
 
         ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
