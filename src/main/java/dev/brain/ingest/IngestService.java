@@ -100,7 +100,7 @@ public final class IngestService {
             try {
                 if (item == null) {
                     throw new Rejection("payload_too_large", "the event holds more than " + MAX_EVENT_TOKENS
-                            + " JSON values; a payload is at most " + EventValidator.MAX_PAYLOAD_BYTES + " bytes");
+                            + " JSON tokens; a payload is at most " + EventValidator.MAX_PAYLOAD_BYTES + " bytes");
                 }
                 Envelope e = validator.validate(item);
                 if (!seen.add(e.eventId())) {

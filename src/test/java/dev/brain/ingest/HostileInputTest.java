@@ -156,7 +156,7 @@ class HostileInputTest {
         // 8 KiB of gzip inflating to [0.0,0.0,...]: about 95 MB of heap as a JSON tree, for every such request in parallel.
         String head = "{\"events\":[" + Brain.start("s_zeros") + ",{\"event_id\":\"" + UUID.randomUUID() + "\",\"ts\":\""
                 + Instant.now() + "\",\"event_type\":\"session.start\",\"session_id\":\"s\",\"payload\":{\"category\":\"c\",\"zeros\":[0.0";
-        String tail = "]}}]}";
+        String tail = "]}}," + Brain.start("s_after_zeros") + "]}";
         int room = BodyReader.MAX_INFLATED_BYTES - head.length() - tail.length();
         byte[] body = gzip((head + ",0.0".repeat(room / 4) + tail).getBytes(StandardCharsets.UTF_8));
         assertTrue(body.length < 64 * 1024, "compressed to " + body.length + " bytes");
@@ -165,10 +165,18 @@ class HostileInputTest {
         var r = brain.post(key, body, Map.of("Content-Encoding", "gzip"));
         long allocated = httpThreadsAllocatedBytes() - before;
         assertEquals(207, r.statusCode(), r.body());
-        assertEquals(1, json(r).get("accepted").asInt(), r.body());
+        assertEquals(2, json(r).get("accepted").asInt(), "the events around it are stored: " + r.body());
         assertEquals(1, json(r).get("rejected").get(0).get("index").asInt(), r.body());
         assertEquals("payload_too_large", json(r).get("rejected").get(0).get("code").asText(), r.body());
         assertTrue(allocated < 48L << 20, "the request allocated " + (allocated >> 20) + " MiB on the server");
+    }
+
+    @Test
+    void a_single_event_too_big_to_build_is_refused_as_payload_too_large() {
+        String nested = "{\"category\":\"c\",\"n\":[[{\"z\":[" + "0,".repeat(70_000) + "0]}]]}";
+        var r = brain.post(key, event("session.start", "s", nested));
+        assertEquals(400, r.statusCode(), r.body());
+        assertEquals("payload_too_large", json(r).get("error").asText(), r.body());
     }
 
     @Test
