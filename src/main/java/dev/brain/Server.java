@@ -97,7 +97,7 @@ public final class Server implements AutoCloseable {
                 new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), ingest, metrics, readiness,
                 new AdminAuth(config.adminTokens()), new RawSummaries(db.jdbi()), config.shutdownGrace().toMillis(),
-                analyticsRoutes(db, config)));
+                analyticsRoutes(db, config), HttpApp.IngestLimits.of(config)));
         app.start(config.host(), config.port());
 
         ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {

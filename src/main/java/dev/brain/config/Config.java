@@ -35,9 +35,25 @@ public record Config(
         Duration redactionDrain,
         Duration rollupInterval,
         double authFailureRatePerSecond,
-        int authFailureBurst) {
+        int authFailureBurst,
+        Duration bodyTimeout,
+        int ingestConcurrency,
+        int ingestConcurrencyPerKey,
+        long ingestBufferBytes) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
+    public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
+    public static final int DEFAULT_INGEST_CONCURRENCY = 128;
+    public static final int DEFAULT_INGEST_CONCURRENCY_PER_KEY = 16;
+    // Javalin's HTTP thread pool holds 250 threads; ingest may never take them all from health and analytics.
+    public static final int MAX_INGEST_CONCURRENCY = 200;
+    // One request may hold 1 MiB on the wire and 8 MiB inflated, so the budget always admits at least one.
+    public static final int MIN_INGEST_BUFFER_MB = 16;
+
+    /** A quarter of the heap the JVM may grow to, in MiB: what request bodies may hold at once by default. */
+    public static int defaultIngestBufferMb() {
+        return (int) Math.max(MIN_INGEST_BUFFER_MB, Runtime.getRuntime().maxMemory() / 4 / (1 << 20));
+    }
 
     public static Config fromEnv() {
         return from(System.getenv());
@@ -75,7 +91,11 @@ public record Config(
                 Duration.ofSeconds(e.integer("BRAIN_REDACTION_DRAIN_S", 5, 0, 300)),
                 Duration.ofSeconds(e.integer("BRAIN_ROLLUP_INTERVAL_S", 10, 1, 3600)),
                 e.decimal("BRAIN_AUTH_FAILURE_RPS", 10, 0, 1_000_000),
-                e.integer("BRAIN_AUTH_FAILURE_BURST", 100, 1, 1_000_000));
+                e.integer("BRAIN_AUTH_FAILURE_BURST", 100, 1, 1_000_000),
+                Duration.ofMillis(e.integer("BRAIN_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 100, 600_000)),
+                e.integer("BRAIN_INGEST_CONCURRENCY", DEFAULT_INGEST_CONCURRENCY, 1, MAX_INGEST_CONCURRENCY),
+                e.integer("BRAIN_INGEST_CONCURRENCY_PER_KEY", DEFAULT_INGEST_CONCURRENCY_PER_KEY, 1, MAX_INGEST_CONCURRENCY),
+                (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20);
     }
 
     // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.

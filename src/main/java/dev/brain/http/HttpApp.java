@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brain.auth.Authenticator;
 import dev.brain.auth.Principal;
 import dev.brain.auth.TooManyAuthFailures;
+import dev.brain.config.Config;
 import dev.brain.db.DbErrors;
+import dev.brain.ingest.BodyBudget;
 import dev.brain.ingest.BodyReader;
 import dev.brain.ingest.IngestResult;
 import dev.brain.ingest.IngestService;
@@ -17,6 +19,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,17 +34,36 @@ public final class HttpApp {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApp.class);
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
     private static final String STARTED = "brain.started";
+    // nginx's "client closed request": counted in metrics, never seen by the client, who has gone.
+    private static final int CLIENT_CLOSED_REQUEST = 499;
     // Metric labels name known routes only, so hostile paths cannot blow up the series count.
     private static final java.util.Set<String> ROUTES = java.util.Set.of("/v1/events", "/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/admin/customers/{customer}/raw-summaries");
 
     /** extraRoutes: feature routes (analytics, dashboard) added by the composition root. */
     public record Deps(ObjectMapper json, Authenticator auth, RateLimiter rateLimiter, IngestService ingest,
                        Metrics metrics, Readiness readiness, AdminAuth admin, RawSummaries rawSummaries, long shutdownGraceMillis,
-                       Consumer<RoutesConfig> extraRoutes) {
+                       Consumer<RoutesConfig> extraRoutes, IngestLimits limits) {
         public Deps(ObjectMapper json, Authenticator auth, RateLimiter rateLimiter, IngestService ingest,
                     Metrics metrics, Readiness readiness, AdminAuth admin, RawSummaries rawSummaries, long shutdownGraceMillis) {
-            this(json, auth, rateLimiter, ingest, metrics, readiness, admin, rawSummaries, shutdownGraceMillis, routes -> { });
+            this(json, auth, rateLimiter, ingest, metrics, readiness, admin, rawSummaries, shutdownGraceMillis, routes -> { },
+                    IngestLimits.defaults());
         }
+    }
+
+    /** How long a body may take to arrive, how many ingest requests may be in flight, how many body bytes held. */
+    public record IngestLimits(Duration bodyTimeout, int concurrency, int concurrencyPerKey, long bufferBytes) {
+        public static IngestLimits of(Config c) {
+            return new IngestLimits(c.bodyTimeout(), c.ingestConcurrency(), c.ingestConcurrencyPerKey(), c.ingestBufferBytes());
+        }
+
+        public static IngestLimits defaults() {
+            return new IngestLimits(Duration.ofMillis(Config.DEFAULT_BODY_TIMEOUT_MS), Config.DEFAULT_INGEST_CONCURRENCY,
+                    Config.DEFAULT_INGEST_CONCURRENCY_PER_KEY, (long) Config.defaultIngestBufferMb() << 20);
+        }
+    }
+
+    // The ingest route's shared state: slots in flight and the body-bytes budget.
+    private record IngestGate(InFlight inFlight, BodyBudget budget, Duration bodyTimeout) {
     }
 
     private HttpApp() {
@@ -62,6 +84,10 @@ public final class HttpApp {
     public static Javalin create(Deps d) {
         byte[] openapi = resource("/openapi.json");
         describe(d.metrics());
+        var gate = new IngestGate(new InFlight(d.limits().concurrency(), d.limits().concurrencyPerKey(), d.metrics()),
+                new BodyBudget(d.limits().bufferBytes(), d.metrics()), d.limits().bodyTimeout());
+        d.metrics().gauge("brain_ingest_in_flight", gate.inFlight()::count);
+        d.metrics().gauge("brain_ingest_body_bytes", gate.budget()::heldBytes);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -101,7 +127,7 @@ public final class HttpApp {
             });
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(d.metrics().render()));
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
-            config.routes.post("/v1/events", ctx -> ingest(ctx, d));
+            config.routes.post("/v1/events", ctx -> ingest(ctx, d, gate));
             config.routes.get("/v1/admin/customers/{customer}/raw-summaries", ctx -> {
                 String actor = d.admin().require(ctx);
                 int days = intParam(ctx, "days", 7, 1, 3660);
@@ -114,6 +140,11 @@ public final class HttpApp {
             // Javalin's own answers (no such endpoint or method) in the same shape as ours.
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiException(e.getStatus(),
                     JsonErrorHandler.code(e.getStatus()), e.getStatus() == 404 || e.getStatus() == 405 ? "no such endpoint" : e.getMessage())));
+            config.routes.exception(ClientDisconnected.class, (e, ctx) -> {
+                LOG.info("client disconnected while sending the body");
+                d.metrics().inc("brain_requests_refused_total", "reason", "client_disconnected");
+                ctx.status(CLIENT_CLOSED_REQUEST);
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 if (DbErrors.isUnavailable(e)) {
                     LOG.warn("database unavailable: {}", e.getClass().getSimpleName());
@@ -131,19 +162,40 @@ public final class HttpApp {
         });
     }
 
-    private static void ingest(Context ctx, Deps d) throws IOException {
+    private static void ingest(Context ctx, Deps d, IngestGate gate) {
         Principal who = principal(ctx, d);
         long wait = d.rateLimiter().acquire(who.keyId());
         if (wait > 0) {
             d.metrics().inc("brain_rate_limited_total");
             throw ApiException.rateLimited(wait);
         }
-        byte[] body;
-        try (InputStream in = ctx.req().getInputStream()) {
-            body = BodyReader.read(in, ctx.req().getContentLengthLong(), ctx.header("Content-Encoding"));
+        try (InFlight.Slot slot = gate.inFlight().enter(who.keyId()); BodyBudget.Lease lease = gate.budget().lease()) {
+            byte[] body = readBody(ctx, d, gate.bodyTimeout(), lease);
+            IngestResult result = d.ingest().ingest(who, body, ctx.res().getHeader("X-Request-Id"));
+            ctx.status(result.status()).json(result);
         }
-        IngestResult result = d.ingest().ingest(who, body, ctx.res().getHeader("X-Request-Id"));
-        ctx.status(result.status()).json(result);
+    }
+
+    // Reading the body touches only the client's connection: a failure is its timeout or its hang-up, never the database.
+    private static byte[] readBody(Context ctx, Deps d, Duration timeout, BodyBudget.Lease lease) {
+        try (BodyDeadline deadline = BodyDeadline.start(ctx.req(), timeout); InputStream in = ctx.req().getInputStream()) {
+            return BodyReader.read(in, ctx.req().getContentLengthLong(), ctx.header("Content-Encoding"), lease);
+        } catch (IOException e) {
+            if (!timedOut(e)) {
+                throw new ClientDisconnected(e);
+            }
+            d.metrics().inc("brain_requests_refused_total", "reason", "request_timeout");
+            throw new ApiException(408, "request_timeout", "the body arrived too slowly; it may take at most " + timeout.toMillis() + " ms");
+        }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.util.concurrent.TimeoutException || c instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The key's owner, else 401; 429 when this address has spent its budget of look-ups that found nothing. */
@@ -214,6 +266,8 @@ public final class HttpApp {
         m.describe("brain_rate_limited_total", "Requests refused by the per-key rate limit");
         m.describe("brain_auth_lookups_total", "API keys looked up in the database (cache misses)");
         m.describe("brain_auth_throttled_total", "Requests refused because their address sent too many unknown keys");
+        m.describe("brain_ingest_in_flight", "Ingest requests being read, parsed or stored");
+        m.describe("brain_ingest_body_bytes", "Request-body bytes (received and inflated) held by ingest requests");
     }
 
     private static byte[] resource(String path) {

@@ -1,9 +1,9 @@
 package dev.brain.ingest;
 
 import dev.brain.http.ApiException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -18,8 +18,10 @@ public final class BodyReader {
     // A client still sending when we answer may lose the answer to a connection reset; a modest
     // excess is read and discarded first so the 413 arrives. Beyond this, the connection just closes.
     private static final long MAX_DRAIN_BYTES = 4L << 20;
+    private static final int FIRST_BUFFER = 16 * 1024;
 
-    public static byte[] read(InputStream in, long contentLength, String contentEncoding) throws IOException {
+    /** The body's content: as received, or inflated from gzip. Every buffer it grows is counted against the lease. */
+    public static byte[] read(InputStream in, long contentLength, String contentEncoding, BodyBudget.Lease lease) throws IOException {
         if (contentLength > MAX_WIRE_BYTES) {
             if (contentLength <= MAX_DRAIN_BYTES) {
                 drain(in);
@@ -28,7 +30,9 @@ public final class BodyReader {
         }
         byte[] wire;
         try {
-            wire = readAtMost(in, MAX_WIRE_BYTES, "body exceeds " + MAX_WIRE_BYTES + " bytes");
+            // A slow sender holds only what it has sent: the buffer grows with the body, up to its announced length.
+            wire = readAtMost(in, MAX_WIRE_BYTES, contentLength < 0 ? FIRST_BUFFER : Math.min(contentLength, FIRST_BUFFER),
+                    contentLength, lease, "body exceeds " + MAX_WIRE_BYTES + " bytes");
         } catch (ApiException e) {
             drain(in);
             throw e;
@@ -36,17 +40,28 @@ public final class BodyReader {
         String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase();
         return switch (encoding) {
             case "", "identity" -> wire;
-            case "gzip", "x-gzip" -> gunzip(wire);
+            case "gzip", "x-gzip" -> gunzip(wire, lease);
             default -> throw new ApiException(415, "unsupported_encoding", "Content-Encoding must be gzip or absent");
         };
     }
 
-    private static byte[] gunzip(byte[] wire) throws IOException {
+    private static byte[] gunzip(byte[] wire, BodyBudget.Lease lease) throws IOException {
         try (var gz = new GZIPInputStream(new java.io.ByteArrayInputStream(wire), 8192)) {
-            return readAtMost(gz, MAX_INFLATED_BYTES, "gzip body inflates beyond " + MAX_INFLATED_BYTES + " bytes");
+            long size = inflatedSize(wire);
+            return readAtMost(gz, MAX_INFLATED_BYTES, size < 0 ? FIRST_BUFFER : Math.min(size, MAX_INFLATED_BYTES), size, lease,
+                    "gzip body inflates beyond " + MAX_INFLATED_BYTES + " bytes");
         } catch (ZipException | java.io.EOFException e) {
             throw ApiException.badRequest("invalid_gzip", "body is not valid gzip");
         }
+    }
+
+    // gzip ends with the inflated size (mod 2^32): a hint for the buffer, never trusted as a limit.
+    private static long inflatedSize(byte[] wire) {
+        if (wire.length < 18) {
+            return -1;
+        }
+        int n = wire.length;
+        return (wire[n - 4] & 0xffL) | (wire[n - 3] & 0xffL) << 8 | (wire[n - 2] & 0xffL) << 16 | (wire[n - 1] & 0xffL) << 24;
     }
 
     private static void drain(InputStream in) throws IOException {
@@ -58,19 +73,35 @@ public final class BodyReader {
         }
     }
 
-    // Stops reading one byte past the limit: a gzip bomb is refused after inflating at most 8 MiB + 1.
-    private static byte[] readAtMost(InputStream in, int limit, String tooLarge) throws IOException {
-        var out = new ByteArrayOutputStream(Math.min(limit, 64 * 1024));
-        byte[] buf = new byte[16 * 1024];
-        int total = 0;
-        int n;
-        while ((n = in.read(buf)) != -1) {
-            total += n;
-            if (total > limit) {
-                throw ApiException.tooLarge(tooLarge);
+    // Stops reading one byte past the limit: a gzip bomb is refused after inflating at most 8 MiB + 1. Grows the
+    // buffer by doubling, landing on the expected size when one is known, so a truthful body is never copied.
+    private static byte[] readAtMost(InputStream in, int limit, long first, long expected, BodyBudget.Lease lease, String tooLarge)
+            throws IOException {
+        lease.reserve(first);
+        byte[] buf = new byte[(int) first];
+        int size = 0;
+        while (true) {
+            if (size == buf.length) {
+                int next = in.read();
+                if (next == -1) {
+                    return buf;
+                }
+                if (size >= limit) {
+                    throw ApiException.tooLarge(tooLarge);
+                }
+                int capacity = (int) Math.min(limit, Math.max(2L * buf.length, FIRST_BUFFER));
+                if (expected > size && expected < capacity) {
+                    capacity = (int) expected;
+                }
+                lease.reserve(capacity - buf.length);
+                buf = Arrays.copyOf(buf, capacity);
+                buf[size++] = (byte) next;
             }
-            out.write(buf, 0, n);
+            int n = in.read(buf, size, buf.length - size);
+            if (n == -1) {
+                return size == buf.length ? buf : Arrays.copyOf(buf, size);
+            }
+            size += n;
         }
-        return out.toByteArray();
     }
 }

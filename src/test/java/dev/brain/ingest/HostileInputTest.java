@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brain.support.Brain;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.LongStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,6 +149,66 @@ class HostileInputTest {
         assertTrue(ms < 5000, "refused in " + ms + " ms");
         long grown = (rt.totalMemory() - rt.freeMemory()) - before;
         assertTrue(grown < 200L << 20, "heap grew by " + (grown >> 20) + " MiB");
+    }
+
+    @Test
+    void eight_mebibytes_of_zeros_in_one_payload_are_refused_per_event_without_building_their_tree() throws Exception {
+        // 8 KiB of gzip inflating to [0.0,0.0,...]: about 95 MB of heap as a JSON tree, for every such request in parallel.
+        String head = "{\"events\":[" + Brain.start("s_zeros") + ",{\"event_id\":\"" + UUID.randomUUID() + "\",\"ts\":\""
+                + Instant.now() + "\",\"event_type\":\"session.start\",\"session_id\":\"s\",\"payload\":{\"category\":\"c\",\"zeros\":[0.0";
+        String tail = "]}}," + Brain.start("s_after_zeros") + "]}";
+        int room = BodyReader.MAX_INFLATED_BYTES - head.length() - tail.length();
+        byte[] body = gzip((head + ",0.0".repeat(room / 4) + tail).getBytes(StandardCharsets.UTF_8));
+        assertTrue(body.length < 64 * 1024, "compressed to " + body.length + " bytes");
+        // The tree of the whole body costs ~95 MB; the inflated body and one event capped at its token limit fit in half.
+        long before = httpThreadsAllocatedBytes();
+        var r = brain.post(key, body, Map.of("Content-Encoding", "gzip"));
+        long allocated = httpThreadsAllocatedBytes() - before;
+        assertEquals(207, r.statusCode(), r.body());
+        assertEquals(2, json(r).get("accepted").asInt(), "the events around it are stored: " + r.body());
+        assertEquals(1, json(r).get("rejected").get(0).get("index").asInt(), r.body());
+        assertEquals("payload_too_large", json(r).get("rejected").get(0).get("code").asText(), r.body());
+        assertTrue(allocated < 48L << 20, "the request allocated " + (allocated >> 20) + " MiB on the server");
+    }
+
+    @Test
+    void a_single_event_too_big_to_build_is_refused_as_payload_too_large() {
+        String nested = "{\"category\":\"c\",\"n\":[[{\"z\":[" + "0,".repeat(70_000) + "0]}]]}";
+        var r = brain.post(key, event("session.start", "s", nested));
+        assertEquals(400, r.statusCode(), r.body());
+        assertEquals("payload_too_large", json(r).get("error").asText(), r.body());
+    }
+
+    @Test
+    void content_after_the_json_body_is_refused_and_nothing_is_stored() {
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        String a = event(first, Instant.now().toString(), "session.start", "s", "{\"category\":\"c\"}");
+        String b = event(second, Instant.now().toString(), "session.start", "s", "{\"category\":\"c\"}");
+        for (String body : new String[] {a + "\n" + b, a + " garbage", batch(List.of(a)) + batch(List.of(b)), a + "}"}) {
+            var r = brain.post(key, body);
+            assertEquals(400, r.statusCode(), body + " -> " + r.body());
+            assertEquals("invalid_json", json(r).get("error").asText(), r.body());
+        }
+        assertEquals(0, brain.count("select count(*) from events where event_id in ('" + first + "','" + second + "')"));
+        var spaced = brain.post(key, a + " \r\n\t ");
+        assertEquals(202, spaced.statusCode(), spaced.body());
+    }
+
+    private static byte[] gzip(byte[] raw) throws Exception {
+        var out = new ByteArrayOutputStream();
+        try (var gz = new GZIPOutputStream(out)) {
+            gz.write(raw);
+        }
+        return out.toByteArray();
+    }
+
+    // What the server's request threads allocated so far; the request's own thread is among them.
+    private static long httpThreadsAllocatedBytes() {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("JettyServerThreadPool")).mapToLong(Thread::getId).toArray();
+        return LongStream.of(mx.getThreadAllocatedBytes(ids)).filter(n -> n > 0).sum();
     }
 
     @Test
