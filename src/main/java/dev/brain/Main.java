@@ -1,14 +1,15 @@
 package dev.brain;
 
 import dev.brain.admin.AdminCli;
-import dev.brain.admin.UsageException;
+import dev.brain.error.UsageError;
 import dev.brain.config.Config;
-import dev.brain.config.ConfigException;
+import dev.brain.error.InvalidConfig;
 import dev.brain.db.Database;
 import dev.brain.db.DbErrors;
 import dev.brain.http.Json;
 import dev.brain.redact.Redactors;
-import dev.brain.jobs.PartitionMaintenance;
+import dev.brain.db.PartitionMaintenance;
+import dev.brain.log.Logging;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -34,12 +35,12 @@ public final class Main {
     static int run(String[] args) {
         String command = args.length == 0 ? "serve" : args[0];
         if (!command.equals("serve")) {
-            System.setProperty("brain.cli", "true");
+            Logging.forCommandLine();
         }
         Config config;
         try {
             config = Config.fromEnv();
-        } catch (ConfigException e) {
+        } catch (InvalidConfig e) {
             System.err.println("brain: " + e.getMessage());
             return 2;
         }
@@ -48,14 +49,14 @@ public final class Main {
                 case "serve" -> args.length == 1 || args.length == 0 ? serve(config) : usage("serve takes no arguments");
                 case "migrate" -> migrate(config);
                 case "admin" -> admin(config, args);
-                case "cds-training" -> Training.run();
+                case "cds-training" -> ClassDataTraining.run();
                 case "help", "--help", "-h" -> {
                     System.out.println(USAGE);
                     yield 0;
                 }
                 default -> usage("unknown command '" + command + "'");
             };
-        } catch (UsageException e) {
+        } catch (UsageError e) {
             return usage(e.getMessage());
         } catch (RuntimeException e) {
             if (DbErrors.isUnavailable(e)) {

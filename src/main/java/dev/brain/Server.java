@@ -2,61 +2,69 @@ package dev.brain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brain.analytics.Analytics;
-import dev.brain.analytics.AnalyticsApi;
-import dev.brain.analytics.Dashboard;
+import dev.brain.analytics.AnalyticsRoutes;
+import dev.brain.analytics.DashboardRoutes;
 import dev.brain.analytics.RollupJob;
 import dev.brain.auth.AuthFailureLimiter;
 import dev.brain.auth.Authenticator;
 import dev.brain.config.Config;
 import dev.brain.db.Database;
+import dev.brain.db.PartitionMaintenance;
+import dev.brain.http.AdminAuth;
+import dev.brain.http.HealthRoutes;
 import dev.brain.http.HttpApp;
 import dev.brain.http.Json;
-import dev.brain.http.Metrics;
 import dev.brain.http.Readiness;
+import dev.brain.http.Routes;
 import dev.brain.ingest.AgentActivity;
 import dev.brain.ingest.EventStore;
 import dev.brain.ingest.EventValidator;
+import dev.brain.ingest.IngestLimits;
+import dev.brain.ingest.IngestRoutes;
 import dev.brain.ingest.IngestService;
+import dev.brain.ingest.JsonEvents;
 import dev.brain.ingest.RateLimiter;
-import dev.brain.jobs.PartitionMaintenance;
+import dev.brain.metrics.Metrics;
 import dev.brain.privacy.PrivacyAdmin;
 import dev.brain.privacy.RawSummaries;
+import dev.brain.privacy.RawSummaryRoutes;
 import dev.brain.redact.RedactionQueue;
 import dev.brain.redact.Redactor;
 import dev.brain.redact.Redactors;
 import dev.brain.redact.SummaryStore;
-import dev.brain.http.AdminAuth;
+import dev.brain.schedule.Scheduler;
 import io.javalin.Javalin;
-import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running brain: database pool, HTTP app and scheduled jobs, built from a Config. */
+/**
+ * The composition root: {@link #start} builds the whole running brain from a Config (database, stores,
+ * services, routes, jobs) and starts it. `serve`, the class-data training run and the tests all use it.
+ */
 public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
-    private static final long JOBS_START_DELAY_MS = 1500;
+    // The first job runs wait a moment so they do not compete with start-up for the two cores; until then events
+    // land in the default partition (moved later) and analytics answer from the last fold.
+    private static final Duration JOBS_START_DELAY = Duration.ofMillis(1500);
     private final Database db;
-    private final Javalin app;
     private final Metrics metrics;
-    private final ScheduledExecutorService jobs;
-    private final RedactionQueue redaction;
+    private final Javalin app;
+    private final Scheduler scheduler;
     private final AgentActivity activity;
+    private final RedactionQueue redaction;
     private final Duration redactionDrain;
 
-    private Server(Database db, Javalin app, Metrics metrics, ScheduledExecutorService jobs, RedactionQueue redaction,
-                   AgentActivity activity, Duration redactionDrain) {
+    private Server(Database db, Metrics metrics, Javalin app, Scheduler scheduler, AgentActivity activity, RedactionQueue redaction,
+                   Duration redactionDrain) {
         this.db = db;
-        this.app = app;
         this.metrics = metrics;
-        this.jobs = jobs;
-        this.redaction = redaction;
+        this.app = app;
+        this.scheduler = scheduler;
         this.activity = activity;
+        this.redaction = redaction;
         this.redactionDrain = redactionDrain;
     }
 
@@ -70,57 +78,47 @@ public final class Server implements AutoCloseable {
             new PrivacyAdmin(db.jdbi()).setReaderPassword(config.readerPassword());
         }
         ObjectMapper json = Json.mapper();
-        try {
-            warm.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        join(warm);
         Metrics metrics = new Metrics();
-        Duration retention = Duration.ofDays(config.retentionDays());
-        var pool = db.dataSource();
-        metrics.describe("brain_db_pool_connections", "Database pool connections by state");
-        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getActiveConnections(), "state", "active");
-        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getIdleConnections(), "state", "idle");
-        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection(), "state", "waiting");
-        metrics.gauge("brain_db_pool_connections", pool::getMaximumPoolSize, "state", "max");
+        db.describePool(metrics);
 
         Redactor redactor = Redactors.from(config, json);
-        LOG.info("redaction: {}", redactor.usesModel() ? "model " + config.redactionModel() + " then local scrubber" : "local scrubber only (no ANTHROPIC_API_KEY)");
+        LOG.info("redaction: {}", redactor.usesModel() ? "model " + config.redactionModel() + " then local scrubber"
+                : "local scrubber only (no ANTHROPIC_API_KEY)");
         var redaction = new RedactionQueue(redactor, new SummaryStore(db.jdbi()), metrics, config.redactionConcurrency(),
                 config.redactionQueueSize(), config.redactionQueuePerCustomer());
         var activity = new AgentActivity(db.jdbi());
-        var ingest = new IngestService(json, new EventValidator(json, Clock.systemUTC(), retention), new EventStore(db.jdbi(), db.dataSource()),
-                activity, redaction, metrics);
+        var admin = new AdminAuth(config.adminTokens());
+        Duration retention = Duration.ofDays(config.retentionDays());
+
         boolean migrated = config.migrate();
-        var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
-        Javalin app = HttpApp.create(new HttpApp.Deps(json, new Authenticator(db.jdbi(), config.keyCacheTtl(),
-                new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
-                new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), ingest, metrics, readiness,
-                new AdminAuth(config.adminTokens()), new RawSummaries(db.jdbi()), config.shutdownGrace().toMillis(),
-                analyticsRoutes(db, config), HttpApp.IngestLimits.of(config)));
+        List<Routes> routes = List.of(
+                new HealthRoutes(new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty()), metrics),
+                new IngestRoutes(new Authenticator(db.jdbi(), config.keyCacheTtl(),
+                        new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
+                        new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()),
+                        new JsonEvents(json, new EventValidator(json, Clock.systemUTC(), retention)),
+                        new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics),
+                        IngestLimits.of(config), metrics),
+                new AnalyticsRoutes(new Analytics(db.jdbi()), admin),
+                new DashboardRoutes(),
+                new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin));
+        Javalin app = HttpApp.create(json, metrics, config.shutdownGrace().toMillis(), routes);
         app.start(config.host(), config.port());
 
-        ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "brain-jobs");
-            t.setDaemon(true);
-            return t;
-        });
-        var maintenance = new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead());
-        long every = config.maintenanceInterval().toSeconds();
-        // The first runs wait a moment so they do not compete with start-up for the two cores; until then
-        // events land in the default partition (moved later) and analytics answer from the last fold.
-        jobs.scheduleWithFixedDelay(maintenance, JOBS_START_DELAY_MS, every * 1000, TimeUnit.MILLISECONDS);
-        jobs.scheduleWithFixedDelay(new RollupJob(db.jdbi(), metrics), JOBS_START_DELAY_MS, config.rollupInterval().toMillis(), TimeUnit.MILLISECONDS);
-        return new Server(db, app, metrics, jobs, redaction, activity, config.redactionDrain());
+        var scheduler = new Scheduler(db.jdbi(), metrics);
+        scheduler.every(new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead()),
+                config.maintenanceInterval(), JOBS_START_DELAY);
+        scheduler.every(new RollupJob(db.jdbi(), metrics), config.rollupInterval(), JOBS_START_DELAY);
+        return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain());
     }
 
-    private static Consumer<RoutesConfig> analyticsRoutes(Database db, Config config) {
-        var api = new AnalyticsApi(new Analytics(db.jdbi()), config.adminTokens());
-        var dashboard = new Dashboard();
-        return routes -> {
-            api.routes(routes);
-            dashboard.routes(routes);
-        };
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public int port() {
@@ -138,7 +136,7 @@ public final class Server implements AutoCloseable {
     /** Stops taking work, lets in-flight requests finish (bounded by the shutdown grace), closes the pool. */
     @Override
     public void close() {
-        jobs.shutdownNow();
+        scheduler.close();
         try {
             app.stop();
         } catch (RuntimeException e) {

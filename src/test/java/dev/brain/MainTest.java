@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brain.config.Config;
-import dev.brain.config.ConfigException;
+import dev.brain.error.InvalidConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,15 +25,15 @@ class MainTest {
                 Config.jdbcUrl("postgres://alice:p%40ss%3Aword@db.example:5433/brain"));
         assertEquals("jdbc:postgresql://h/postgres?sslmode=require&user=u", Config.jdbcUrl("postgresql://u@h?sslmode=require"));
         assertEquals("jdbc:postgresql://x/y", Config.jdbcUrl("jdbc:postgresql://x/y"));
-        assertThrows(ConfigException.class, () -> Config.jdbcUrl("mysql://x/y"));
+        assertThrows(InvalidConfig.class, () -> Config.jdbcUrl("mysql://x/y"));
     }
 
     @Test
     void settings_are_validated_with_the_variable_named() {
-        var e = assertThrows(ConfigException.class, () -> Config.from(Map.of("BRAIN_PORT", "eighty")));
+        var e = assertThrows(InvalidConfig.class, () -> Config.from(Map.of("BRAIN_PORT", "eighty")));
         assertEquals("BRAIN_PORT must be a number, got 'eighty'", e.getMessage());
-        assertThrows(ConfigException.class, () -> Config.from(Map.of("BRAIN_RETENTION_DAYS", "0")));
-        assertThrows(ConfigException.class, () -> Config.from(Map.of("BRAIN_MIGRATE", "perhaps")));
+        assertThrows(InvalidConfig.class, () -> Config.from(Map.of("BRAIN_RETENTION_DAYS", "0")));
+        assertThrows(InvalidConfig.class, () -> Config.from(Map.of("BRAIN_MIGRATE", "perhaps")));
         assertEquals(400, Config.from(Map.of()).retentionDays());
         assertEquals(8080, Config.from(Map.of()).port());
     }
@@ -42,12 +42,12 @@ class MainTest {
     void a_short_or_well_known_admin_token_stops_start_up_naming_the_variable() {
         for (String weak : new String[] {"change-me", "changeme", "CHANGE_ME", "admin", "password", "secret", "token", "test",
                 "reader", "k3J9x-7Qp", "aaaaaaaaaaaaaaaaaaaaaaaa", "change-me-change-me"}) {
-            var e = assertThrows(ConfigException.class, () -> Config.from(Map.of("BRAIN_ADMIN_TOKEN", weak)), weak);
+            var e = assertThrows(InvalidConfig.class, () -> Config.from(Map.of("BRAIN_ADMIN_TOKEN", weak)), weak);
             assertTrue(e.getMessage().startsWith("BRAIN_ADMIN_TOKEN "), e.getMessage());
         }
-        var e = assertThrows(ConfigException.class, () -> Config.from(Map.of("BRAIN_ADMIN_TOKEN", "k3J9x-7Qp")));
+        var e = assertThrows(InvalidConfig.class, () -> Config.from(Map.of("BRAIN_ADMIN_TOKEN", "k3J9x-7Qp")));
         assertFalse(e.getMessage().contains("k3J9x-7Qp"), "the message must not echo the secret: " + e.getMessage());
-        var many = assertThrows(ConfigException.class, () -> Config.from(Map.of("BRAIN_ADMIN_TOKENS", "alice=changemechangeme")));
+        var many = assertThrows(InvalidConfig.class, () -> Config.from(Map.of("BRAIN_ADMIN_TOKENS", "alice=changemechangeme")));
         assertTrue(many.getMessage().startsWith("BRAIN_ADMIN_TOKENS: the token for 'alice'"), many.getMessage());
         assertEquals("test-admin-token-0123456789",
                 Config.from(Map.of("BRAIN_ADMIN_TOKEN", "test-admin-token-0123456789")).adminTokens().get("admin"));

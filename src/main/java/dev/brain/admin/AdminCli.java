@@ -1,5 +1,6 @@
 package dev.brain.admin;
 
+import dev.brain.error.UsageError;
 import dev.brain.analytics.CategoryAliases;
 import dev.brain.auth.ApiKeys;
 import dev.brain.auth.KeyDao;
@@ -46,10 +47,10 @@ public final class AdminCli {
         this.err = err;
     }
 
-    /** args[0] is "admin". Throws UsageException on bad arguments. */
+    /** args[0] is "admin". Throws UsageError on bad arguments. */
     public int run(String[] args) {
         if (args.length < 3) {
-            throw new UsageException("admin needs a subject and a verb");
+            throw new UsageError("admin needs a subject and a verb");
         }
         String command = args[1] + " " + args[2];
         return switch (command) {
@@ -69,7 +70,7 @@ public final class AdminCli {
             case "category unalias" -> categories().unalias(new Args(args, 3, Set.of("from")).required("from"));
             case "category list" -> categoryList(new Args(args, 3, Set.of()));
             case "demo ensure" -> demo(new Args(args, 3, Set.of("key-file")));
-            default -> throw new UsageException("unknown command 'admin " + command + "'");
+            default -> throw new UsageError("unknown command 'admin " + command + "'");
         };
     }
 
@@ -100,7 +101,7 @@ public final class AdminCli {
         String id = a.id("id");
         String enabled = a.required("enabled");
         if (!enabled.equals("true") && !enabled.equals("false")) {
-            throw new UsageException("--enabled must be true or false");
+            throw new UsageError("--enabled must be true or false");
         }
         if (privacy().setTierC(id, enabled.equals("true")) == 0) {
             err.println("no customer " + id);
@@ -123,7 +124,7 @@ public final class AdminCli {
         try {
             limit = Integer.parseInt(a.optional("limit") == null ? "100" : a.optional("limit"));
         } catch (NumberFormatException e) {
-            throw new UsageException("--limit must be a number");
+            throw new UsageError("--limit must be a number");
         }
         var rows = privacy().audit(a.optional("customer"), limit);
         out.println("id\tat\tactor\taction\tcustomer_id\tevents\tdetail");
@@ -135,7 +136,7 @@ public final class AdminCli {
     private int readerPassword(Args a) {
         String password = a.required("password");
         if (password.length() < 8) {
-            throw new UsageException("--password must be at least 8 characters");
+            throw new UsageError("--password must be at least 8 characters");
         }
         privacy().setReaderPassword(password);
         err.println("brain_reader can now log in with that password");

@@ -1,5 +1,6 @@
 package dev.brain.admin;
 
+import dev.brain.error.UsageError;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,10 +15,10 @@ final class Args {
         for (int i = from; i < args.length; i++) {
             String name = args[i];
             if (!name.startsWith("--") || !allowed.contains(name.substring(2))) {
-                throw new UsageException("unexpected argument '" + name + "'");
+                throw new UsageError("unexpected argument '" + name + "'");
             }
             if (i + 1 >= args.length) {
-                throw new UsageException(name + " needs a value");
+                throw new UsageError(name + " needs a value");
             }
             values.put(name.substring(2), args[++i]);
         }
@@ -26,7 +27,7 @@ final class Args {
     String required(String name) {
         String v = values.get(name);
         if (v == null || v.isBlank()) {
-            throw new UsageException("--" + name + " is required");
+            throw new UsageError("--" + name + " is required");
         }
         return v;
     }
@@ -38,7 +39,7 @@ final class Args {
     String id(String name) {
         String v = required(name);
         if (!ID.matcher(v).matches()) {
-            throw new UsageException("--" + name + " must be 1-128 characters of letters, digits, '_', '-', '.'");
+            throw new UsageError("--" + name + " must be 1-128 characters of letters, digits, '_', '-', '.'");
         }
         return v;
     }
@@ -46,7 +47,7 @@ final class Args {
     String tier() {
         String t = required("tier");
         if (!t.equals("a") && !t.equals("b") && !t.equals("c")) {
-            throw new UsageException("--tier must be a, b or c");
+            throw new UsageError("--tier must be a, b or c");
         }
         return t;
     }

@@ -1,10 +1,10 @@
 package dev.brain.analytics;
 
-import dev.brain.http.Metrics;
+import dev.brain.config.Resources;
+import dev.brain.metrics.Metrics;
+import dev.brain.schedule.Job;
+import dev.brain.schedule.Scheduler;
 import dev.brain.ingest.EventValidator;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * beyond the wire contract, stored before ingest checked it) is isolated by halving the range, set
  * aside in rollup_skipped, counted and logged by id; the rest is folded and the watermark moves on.
  */
-public final class RollupJob implements Runnable {
+public final class RollupJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(RollupJob.class);
     static final long LOCK_KEY = 0x62726169_6e000002L;
-    private static final String ROLLUP_SQL = resource("/analytics/rollup.sql");
+    private static final String ROLLUP_SQL = Resources.text("/analytics/rollup.sql");
     static final String SKIPPED_METRIC = "brain_rollup_events_skipped_total";
     private final Jdbi jdbi;
     private final Metrics metrics;
@@ -40,6 +40,8 @@ public final class RollupJob implements Runnable {
     /** ran: the lock was held and open transactions finished in time; events: rows folded in; skipped: set aside. */
     public record Report(boolean ran, long events, long lastId, Instant freshAsOf, long millis, long skipped) {
     }
+
+    private static final Report NOT_RUN = new Report(false, 0, -1, null, 0, 0);
 
     private record Skipped(long id, UUID eventId, String error) {
     }
@@ -66,52 +68,54 @@ public final class RollupJob implements Runnable {
     }
 
     @Override
-    public void run() {
-        try {
-            Report r = runOnce();
-            if (r.events() > 0) {
-                LOG.debug("rollups: {} events folded in {} ms, up to id {}", r.events(), r.millis(), r.lastId());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("rollup job failed, will retry: {}", describe(e));
+    public String name() {
+        return "rollups";
+    }
+
+    @Override
+    public long lockKey() {
+        return LOCK_KEY;
+    }
+
+    @Override
+    public void run(Handle h) {
+        Report r = fold(h, System.nanoTime());
+        if (r.events() > 0) {
+            LOG.debug("rollups: {} events folded in {} ms, up to id {}", r.events(), r.millis(), r.lastId());
         }
     }
 
+    /** One fold now, unless another instance is folding. */
     public Report runOnce() {
         long started = System.nanoTime();
-        return jdbi.withHandle(h -> {
-            if (!h.createQuery("select pg_try_advisory_lock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one()) {
-                return new Report(false, 0, -1, null, 0, 0);
+        return Scheduler.locked(jdbi, LOCK_KEY, h -> fold(h, started)).orElse(NOT_RUN);
+    }
+
+    private Report fold(Handle h, long started) {
+        // Every event committed before `fresh` has an id <= hi.
+        Instant fresh = h.createQuery("select clock_timestamp()").mapTo(Instant.class).one();
+        long hi = h.createQuery("select coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass), 0)")
+                .mapTo(Long.class).one();
+        if (!openTransactionsFinished(h)) {
+            LOG.info("rollups postponed: a transaction in this database stayed open longer than {}", maxWait);
+            return NOT_RUN;
+        }
+        long folded = 0;
+        long skipped = 0;
+        long last;
+        do {
+            Chunk c = h.inTransaction(tx -> foldChunk(tx, hi, fresh));
+            // Reported once committed: a rolled-back chunk set nothing aside.
+            for (Skipped s : c.skipped()) {
+                LOG.warn("rollups: event {} (id {}) cannot be folded and was set aside in rollup_skipped: {}",
+                        s.eventId(), s.id(), s.error());
             }
-            try {
-                // Every event committed before `fresh` has an id <= hi.
-                Instant fresh = h.createQuery("select clock_timestamp()").mapTo(Instant.class).one();
-                long hi = h.createQuery("select coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass), 0)")
-                        .mapTo(Long.class).one();
-                if (!openTransactionsFinished(h)) {
-                    LOG.info("rollups postponed: a transaction in this database stayed open longer than {}", maxWait);
-                    return new Report(false, 0, -1, null, 0, 0);
-                }
-                long folded = 0;
-                long skipped = 0;
-                long last;
-                do {
-                    Chunk c = h.inTransaction(tx -> foldChunk(tx, hi, fresh));
-                    // Reported once committed: a rolled-back chunk set nothing aside.
-                    for (Skipped s : c.skipped()) {
-                        LOG.warn("rollups: event {} (id {}) cannot be folded and was set aside in rollup_skipped: {}",
-                                s.eventId(), s.id(), s.error());
-                    }
-                    metrics.inc(SKIPPED_METRIC, c.skipped().size());
-                    folded += c.events();
-                    skipped += c.skipped().size();
-                    last = c.lastId();
-                } while (last < hi);
-                return new Report(true, folded, last, fresh, (System.nanoTime() - started) / 1_000_000, skipped);
-            } finally {
-                h.createQuery("select pg_advisory_unlock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one();
-            }
-        });
+            metrics.inc(SKIPPED_METRIC, c.skipped().size());
+            folded += c.events();
+            skipped += c.skipped().size();
+            last = c.lastId();
+        } while (last < hi);
+        return new Report(true, folded, last, fresh, (System.nanoTime() - started) / 1_000_000, skipped);
     }
 
     private record Chunk(long lastId, long events, List<Skipped> skipped) {
@@ -156,7 +160,7 @@ public final class RollupJob implements Runnable {
                 throw e;
             }
             if (ids.size() == 1) {
-                setAside(tx, ids.get(0), describe(e), skipped);
+                setAside(tx, ids.get(0), quietly(e), skipped);
                 return 0;
             }
             long mid = lo + (hi - lo) / 2;
@@ -182,7 +186,12 @@ public final class RollupJob implements Runnable {
     }
 
     // SQLSTATE and the database's own message, with quoted values (which may be payload) cut out.
-    private static String describe(RuntimeException e) {
+    @Override
+    public String describe(RuntimeException e) {
+        return quietly(e);
+    }
+
+    private static String quietly(RuntimeException e) {
         if (!(e.getCause() instanceof SQLException s)) {
             return e.toString();
         }
@@ -219,14 +228,4 @@ public final class RollupJob implements Runnable {
         return true;
     }
 
-    private static String resource(String path) {
-        try (InputStream in = RollupJob.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException(path + " is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package dev.brain.auth;
 
-import dev.brain.http.Metrics;
-import java.security.MessageDigest;
+import dev.brain.metrics.Metrics;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -125,13 +124,5 @@ public final class Authenticator {
             }
             unknown.put(cacheKey, now + ttlNanos);
         }
-    }
-
-    /** Constant-time comparison, for shared secrets such as the admin token. */
-    public static boolean sameSecret(String expected, String given) {
-        if (expected == null || expected.isEmpty() || given == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(ApiKeys.hash(expected), ApiKeys.hash(given));
     }
 }

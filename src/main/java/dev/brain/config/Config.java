@@ -1,5 +1,6 @@
 package dev.brain.config;
 
+import dev.brain.error.InvalidConfig;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -112,7 +113,7 @@ public record Config(
                 : token.length() < 16 ? "is shorter than 16 characters"
                 : plain.chars().distinct().count() < 5 ? "repeats too few characters" : null;
         if (problem != null) {
-            throw new ConfigException(variable + " " + problem + "; set a random secret of at least 16 characters (e.g. openssl rand -hex 24)");
+            throw new InvalidConfig(variable + " " + problem + "; set a random secret of at least 16 characters (e.g. openssl rand -hex 24)");
         }
         return token;
     }
@@ -129,7 +130,7 @@ public record Config(
             }
             int eq = pair.indexOf('=');
             if (eq <= 0 || eq == pair.length() - 1) {
-                throw new ConfigException("BRAIN_ADMIN_TOKENS must be label=token pairs separated by commas");
+                throw new InvalidConfig("BRAIN_ADMIN_TOKENS must be label=token pairs separated by commas");
             }
             String label = pair.substring(0, eq).trim();
             tokens.put(label, strongToken("BRAIN_ADMIN_TOKENS: the token for '" + label + "'", pair.substring(eq + 1).trim()));
@@ -143,7 +144,7 @@ public record Config(
             return url;
         }
         if (!url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
-            throw new ConfigException("DATABASE_URL must start with jdbc:postgresql://, postgres:// or postgresql://");
+            throw new InvalidConfig("DATABASE_URL must start with jdbc:postgresql://, postgres:// or postgresql://");
         }
         URI uri = URI.create(url);
         var jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
@@ -186,7 +187,7 @@ public record Config(
             return switch (v) {
                 case "true", "1", "yes", "on" -> true;
                 case "false", "0", "no", "off" -> false;
-                default -> throw new ConfigException(name + " must be true or false, got '" + v + "'");
+                default -> throw new InvalidConfig(name + " must be true or false, got '" + v + "'");
             };
         }
 
@@ -203,10 +204,10 @@ public record Config(
             try {
                 d = Double.parseDouble(v);
             } catch (NumberFormatException ex) {
-                throw new ConfigException(name + " must be a number, got '" + v + "'");
+                throw new InvalidConfig(name + " must be a number, got '" + v + "'");
             }
             if (d < min || d > max || Double.isNaN(d)) {
-                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + v);
+                throw new InvalidConfig(name + " must be between " + min + " and " + max + ", got " + v);
             }
             return d;
         }

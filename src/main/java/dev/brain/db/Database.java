@@ -1,5 +1,7 @@
 package dev.brain.db;
 
+import dev.brain.error.DatabaseFailure;
+import dev.brain.metrics.Metrics;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.brain.config.Config;
@@ -68,6 +70,16 @@ public final class Database implements AutoCloseable {
                 .load();
     }
 
+    /** Pool gauges on /metrics: connections active, idle, waited for, and the maximum. */
+    public void describePool(Metrics metrics) {
+        var pool = dataSource;
+        metrics.describe("brain_db_pool_connections", "Database pool connections by state");
+        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getActiveConnections(), "state", "active");
+        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getIdleConnections(), "state", "idle");
+        metrics.gauge("brain_db_pool_connections", () -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection(), "state", "waiting");
+        metrics.gauge("brain_db_pool_connections", pool::getMaximumPoolSize, "state", "max");
+    }
+
     /** Applies pending migrations; returns how many ran. */
     public int migrate() {
         if (pendingMigrations().isEmpty()) {
@@ -90,7 +102,7 @@ public final class Database implements AutoCloseable {
             }
         } catch (SQLException e) {
             if (DbErrors.isUnavailable(e)) {
-                throw new DatabaseException("cannot read the migration history", e);
+                throw new DatabaseFailure("cannot read the migration history", e);
             }
             // No history table yet: everything is pending.
         }

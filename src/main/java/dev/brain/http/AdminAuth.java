@@ -1,32 +1,52 @@
 package dev.brain.http;
 
-import dev.brain.auth.Authenticator;
+import dev.brain.error.Forbidden;
+import dev.brain.error.Unauthorized;
 import io.javalin.http.Context;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Admin and analytics HTTP: a bearer token from BRAIN_ADMIN_TOKEN(S); its label names the reader in audit rows. */
+/** Every admin and analytics route: a bearer token from BRAIN_ADMIN_TOKEN(S); its label names the reader in audit rows. */
 public final class AdminAuth {
     private final Map<String, String> tokensByLabel;
 
     public AdminAuth(Map<String, String> tokensByLabel) {
-        this.tokensByLabel = tokensByLabel;
+        this.tokensByLabel = Map.copyOf(tokensByLabel);
     }
 
-    /** Returns the caller's label, or throws 401 (also when no admin token is configured). */
+    /** The caller's label; 403 `admin_disabled` when no admin token is configured, 401 when the token is missing or wrong. */
     public String require(Context ctx) {
-        String h = ctx.header("Authorization");
-        String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
+        if (tokensByLabel.isEmpty()) {
+            throw new Forbidden("admin_disabled", "admin and analytics HTTP endpoints are off: start the brain with BRAIN_ADMIN_TOKEN set");
+        }
+        String given = Bearer.token(ctx);
         String match = null;
         for (var e : tokensByLabel.entrySet()) {
             // Compare against every token, so timing does not reveal which label matched.
-            if (Authenticator.sameSecret(e.getValue(), given)) {
+            if (sameSecret(e.getValue(), given)) {
                 match = e.getKey();
             }
         }
         if (match == null) {
-            throw new ApiException(401, "unauthorized", tokensByLabel.isEmpty()
-                    ? "admin endpoints are disabled: set BRAIN_ADMIN_TOKEN" : "missing or wrong admin token");
+            throw new Unauthorized("unauthorized", "missing or wrong admin token");
         }
         return match;
+    }
+
+    /** Compares digests, so the time taken says nothing about how much of a secret matched, nor its length. */
+    public static boolean sameSecret(String expected, String given) {
+        if (expected == null || expected.isEmpty() || given == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(sha256(expected), sha256(given));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

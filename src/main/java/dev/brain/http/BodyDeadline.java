@@ -13,7 +13,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * idle timeout drops to a millisecond: Jetty fails the blocked read with a TimeoutException, and the handler
  * can still answer 408 (the connection closes after it). Closing this before the deadline cancels it.
  */
-final class BodyDeadline implements AutoCloseable {
+public final class BodyDeadline implements AutoCloseable {
     private final EndPoint endPoint;
     private final long idleTimeout;
     private Scheduler.Task expiry;
@@ -25,7 +25,7 @@ final class BodyDeadline implements AutoCloseable {
         this.idleTimeout = endPoint.getIdleTimeout();
     }
 
-    static BodyDeadline start(HttpServletRequest req, Duration limit) {
+    public static BodyDeadline start(HttpServletRequest req, Duration limit) {
         Request request = ServletContextRequest.getServletContextRequest(req);
         var deadline = new BodyDeadline(request.getConnectionMetaData().getConnection().getEndPoint());
         synchronized (deadline) {
@@ -49,5 +49,15 @@ final class BodyDeadline implements AutoCloseable {
         if (expired) {
             endPoint.setIdleTimeout(idleTimeout);
         }
+    }
+
+    /** Whether a failed read was this deadline (or another timeout) rather than the client hanging up. */
+    public static boolean timedOut(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.util.concurrent.TimeoutException || c instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

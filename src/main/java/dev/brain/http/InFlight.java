@@ -1,5 +1,9 @@
 package dev.brain.http;
 
+import dev.brain.error.BrainException;
+import dev.brain.error.TooManyRequests;
+import dev.brain.error.Unavailable;
+import dev.brain.metrics.Metrics;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,12 +33,12 @@ public final class InFlight {
             return admitted[0] ? n + 1 : held;
         });
         if (!admitted[0]) {
-            throw refused(new ApiException(429, "too_many_concurrent_requests",
+            throw refused(new TooManyRequests("too_many_concurrent_requests",
                     "this key already has " + perKey + " requests in flight; retry after the delay", 1));
         }
         if (all.incrementAndGet() > total) {
             leave(keyId);
-            throw refused(new ApiException(503, "overloaded", "the server has too many requests in flight; retry after the delay", 1));
+            throw refused(new Unavailable("overloaded", "the server has too many requests in flight; retry after the delay", 1));
         }
         return () -> leave(keyId);
     }
@@ -48,7 +52,7 @@ public final class InFlight {
         byKey.computeIfPresent(keyId, (k, held) -> held == 1 ? null : held - 1);
     }
 
-    private ApiException refused(ApiException e) {
+    private BrainException refused(BrainException e) {
         metrics.inc("brain_requests_refused_total", "reason", e.code());
         return e;
     }

@@ -1,7 +1,7 @@
 package dev.brain.ingest;
 
-import dev.brain.http.ApiException;
-import dev.brain.http.Metrics;
+import dev.brain.error.Unavailable;
+import dev.brain.metrics.Metrics;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -45,7 +45,7 @@ public final class BodyBudget {
             }
             if (!kib.tryAcquire(more)) {
                 metrics.inc("brain_requests_refused_total", "reason", "overloaded");
-                throw new ApiException(503, "overloaded", "the server holds too many request bodies right now; retry after the delay", 1);
+                throw new Unavailable("overloaded", "the server holds too many request bodies right now; retry after the delay", 1);
             }
             heldKib += more;
         }

@@ -1,6 +1,8 @@
 package dev.brain.ingest;
 
-import dev.brain.http.ApiException;
+import dev.brain.error.BadRequest;
+import dev.brain.error.TooLarge;
+import dev.brain.error.UnsupportedMediaType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -26,14 +28,14 @@ public final class BodyReader {
             if (contentLength <= MAX_DRAIN_BYTES) {
                 drain(in);
             }
-            throw ApiException.tooLarge("body is " + contentLength + " bytes; the limit is " + MAX_WIRE_BYTES + " bytes");
+            throw new TooLarge("body_too_large", "body is " + contentLength + " bytes; the limit is " + MAX_WIRE_BYTES + " bytes");
         }
         byte[] wire;
         try {
             // A slow sender holds only what it has sent: the buffer grows with the body, up to its announced length.
             wire = readAtMost(in, MAX_WIRE_BYTES, contentLength < 0 ? FIRST_BUFFER : Math.min(contentLength, FIRST_BUFFER),
                     contentLength, lease, "body exceeds " + MAX_WIRE_BYTES + " bytes");
-        } catch (ApiException e) {
+        } catch (TooLarge e) {
             drain(in);
             throw e;
         }
@@ -41,7 +43,7 @@ public final class BodyReader {
         return switch (encoding) {
             case "", "identity" -> wire;
             case "gzip", "x-gzip" -> gunzip(wire, lease);
-            default -> throw new ApiException(415, "unsupported_encoding", "Content-Encoding must be gzip or absent");
+            default -> throw new UnsupportedMediaType("unsupported_encoding", "Content-Encoding must be gzip or absent");
         };
     }
 
@@ -51,7 +53,7 @@ public final class BodyReader {
             return readAtMost(gz, MAX_INFLATED_BYTES, size < 0 ? FIRST_BUFFER : Math.min(size, MAX_INFLATED_BYTES), size, lease,
                     "gzip body inflates beyond " + MAX_INFLATED_BYTES + " bytes");
         } catch (ZipException | java.io.EOFException e) {
-            throw ApiException.badRequest("invalid_gzip", "body is not valid gzip");
+            throw new BadRequest("invalid_gzip", "body is not valid gzip");
         }
     }
 
@@ -87,7 +89,7 @@ public final class BodyReader {
                     return buf;
                 }
                 if (size >= limit) {
-                    throw ApiException.tooLarge(tooLarge);
+                    throw new TooLarge("body_too_large", tooLarge);
                 }
                 int capacity = (int) Math.min(limit, Math.max(2L * buf.length, FIRST_BUFFER));
                 if (expected > size && expected < capacity) {

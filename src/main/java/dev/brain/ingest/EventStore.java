@@ -1,7 +1,7 @@
 package dev.brain.ingest;
 
 import dev.brain.auth.Principal;
-import dev.brain.db.DatabaseException;
+import dev.brain.error.DatabaseFailure;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -80,7 +80,7 @@ public final class EventStore {
             try (Connection c = dataSource.getConnection()) {
                 return insertEvents(c, who, rows, wantIds);
             } catch (SQLException e) {
-                throw new DatabaseException("no connection for storing events", e);
+                throw new DatabaseFailure("no connection for storing events", e);
             }
         }
         return jdbi.inTransaction(h -> {
@@ -125,7 +125,7 @@ public final class EventStore {
             }
             return new Stored(ids.size(), ids);
         } catch (SQLException e) {
-            throw new DatabaseException("storing " + rows.size() + " events failed", e);
+            throw new DatabaseFailure("storing " + rows.size() + " events failed", e);
         }
     }
 

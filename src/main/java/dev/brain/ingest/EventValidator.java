@@ -1,5 +1,6 @@
 package dev.brain.ingest;
 
+import dev.brain.error.InvalidEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The per-event rules of the wire contract (SPEC §4.1–4.2). Throws {@link Rejection}. */
+/** The per-event rules of the wire contract (SPEC §4.1–4.2). Throws {@link InvalidEvent}. */
 public final class EventValidator {
     public static final int MAX_PAYLOAD_BYTES = 32 * 1024;
     public static final int MAX_DEPTH = 32;
@@ -47,7 +48,7 @@ public final class EventValidator {
 
     public Envelope validate(JsonNode node) {
         if (!node.isObject()) {
-            throw new Rejection("invalid_envelope", "an event must be a JSON object");
+            throw new InvalidEvent("invalid_envelope", "an event must be a JSON object");
         }
         UUID eventId = eventId(node.get("event_id"));
         Instant ts = timestamp(node.get("ts"));
@@ -58,20 +59,20 @@ public final class EventValidator {
             payload = json.createObjectNode();
         }
         if (!payload.isObject()) {
-            throw new Rejection("invalid_payload", "payload must be a JSON object");
+            throw new InvalidEvent("invalid_payload", "payload must be a JSON object");
         }
         ObjectNode p = (ObjectNode) payload;
         checkTree(p, 1);
         byte[] serialised = serialise(p);
         if (serialised.length > MAX_PAYLOAD_BYTES) {
-            throw new Rejection("payload_too_large", "payload is " + serialised.length + " bytes; the limit is " + MAX_PAYLOAD_BYTES);
+            throw new InvalidEvent("payload_too_large", "payload is " + serialised.length + " bytes; the limit is " + MAX_PAYLOAD_BYTES);
         }
         switch (type) {
             case "session.start" -> sessionStart(p, sessionId);
             case "session.end" -> sessionEnd(p, sessionId);
             case "error" -> error(p);
             case "heartbeat" -> heartbeat(p);
-            default -> throw new Rejection("unknown_event_type",
+            default -> throw new InvalidEvent("unknown_event_type",
                     "event_type must be session.start, session.end, error or heartbeat");
         }
         // Any event type may carry a summary; the privacy tiers apply to it wherever it is (IngestService).
@@ -81,7 +82,7 @@ public final class EventValidator {
 
     private static UUID eventId(JsonNode n) {
         if (n == null || !n.isTextual() || !isUuid(n.asText())) {
-            throw new Rejection("invalid_event_id", "event_id must be a UUID string");
+            throw new InvalidEvent("invalid_event_id", "event_id must be a UUID string");
         }
         return UUID.fromString(n.asText());
     }
@@ -104,18 +105,18 @@ public final class EventValidator {
 
     private Instant timestamp(JsonNode n) {
         if (n == null || !n.isTextual()) {
-            throw new Rejection("invalid_ts", "ts must be an RFC 3339 timestamp string");
+            throw new InvalidEvent("invalid_ts", "ts must be an RFC 3339 timestamp string");
         }
         Instant ts = Rfc3339.parse(n.asText());
         if (ts == null) {
-            throw new Rejection("invalid_ts", "ts must be an RFC 3339 timestamp with an offset, e.g. 2026-04-29T10:30:00Z");
+            throw new InvalidEvent("invalid_ts", "ts must be an RFC 3339 timestamp with an offset, e.g. 2026-04-29T10:30:00Z");
         }
         Instant now = clock.instant();
         if (ts.isAfter(now.plus(MAX_FUTURE))) {
-            throw new Rejection("ts_in_future", "ts is more than 1 hour in the future");
+            throw new InvalidEvent("ts_in_future", "ts is more than 1 hour in the future");
         }
         if (ts.isBefore(now.minus(retention))) {
-            throw new Rejection("ts_too_old", "ts is older than the retention horizon (" + retention.toDays() + " days)");
+            throw new InvalidEvent("ts_too_old", "ts is older than the retention horizon (" + retention.toDays() + " days)");
         }
         return ts;
     }
@@ -130,28 +131,28 @@ public final class EventValidator {
         requireSession(sessionId);
         String status = requiredText(p, "status", MAX_NAME, "payload.status");
         if (!STATUSES.contains(status)) {
-            throw new Rejection("invalid_field", "payload.status must be success, failed or escalated");
+            throw new InvalidEvent("invalid_field", "payload.status must be success, failed or escalated");
         }
         bounded(p.get("duration_ms"), "payload.duration_ms", true, MAX_DURATION_MS, "366 days in milliseconds");
         JsonNode calls = p.get("tool_calls");
         if (calls != null && !calls.isNull()) {
             if (!calls.isArray()) {
-                throw new Rejection("invalid_field", "payload.tool_calls must be an array");
+                throw new InvalidEvent("invalid_field", "payload.tool_calls must be an array");
             }
             if (calls.size() > MAX_TOOL_CALLS) {
-                throw new Rejection("too_many_tool_calls", "payload.tool_calls has " + calls.size() + " entries; the limit is " + MAX_TOOL_CALLS);
+                throw new InvalidEvent("too_many_tool_calls", "payload.tool_calls has " + calls.size() + " entries; the limit is " + MAX_TOOL_CALLS);
             }
             for (int i = 0; i < calls.size(); i++) {
                 JsonNode c = calls.get(i);
                 String at = "payload.tool_calls[" + i + "]";
                 if (!c.isObject()) {
-                    throw new Rejection("invalid_field", at + " must be an object");
+                    throw new InvalidEvent("invalid_field", at + " must be an object");
                 }
                 requiredText(c, "name", MAX_NAME, at + ".name");
                 bounded(c.get("ms"), at + ".ms", false, MAX_DURATION_MS, "366 days in milliseconds");
                 JsonNode ok = c.get("ok");
                 if (ok != null && !ok.isNull() && !ok.isBoolean()) {
-                    throw new Rejection("invalid_field", at + ".ok must be true or false");
+                    throw new InvalidEvent("invalid_field", at + ".ok must be true or false");
                 }
             }
         }
@@ -161,20 +162,20 @@ public final class EventValidator {
                 llmUsage(usage, "payload.llm_usage");
             } else if (usage.isArray()) {
                 if (usage.size() > MAX_TOOL_CALLS) {
-                    throw new Rejection("invalid_field", "payload.llm_usage has more than " + MAX_TOOL_CALLS + " entries");
+                    throw new InvalidEvent("invalid_field", "payload.llm_usage has more than " + MAX_TOOL_CALLS + " entries");
                 }
                 for (int i = 0; i < usage.size(); i++) {
                     llmUsage(usage.get(i), "payload.llm_usage[" + i + "]");
                 }
             } else {
-                throw new Rejection("invalid_field", "payload.llm_usage must be an object or an array of objects");
+                throw new InvalidEvent("invalid_field", "payload.llm_usage must be an object or an array of objects");
             }
         }
     }
 
     private static void llmUsage(JsonNode u, String at) {
         if (!u.isObject()) {
-            throw new Rejection("invalid_field", at + " must be an object");
+            throw new InvalidEvent("invalid_field", at + " must be an object");
         }
         optionalText(u, "model", MAX_NAME, at + ".model");
         bounded(u.get("input_tokens"), at + ".input_tokens", true, MAX_TOKENS, "tokens per entry");
@@ -187,7 +188,7 @@ public final class EventValidator {
         optionalText(p, "kind", MAX_NAME, "payload.kind");
         String hash = optionalText(p, "stack_hash", MAX_NAME, "payload.stack_hash");
         if (hash != null && !STACK_HASH.matcher(hash).matches()) {
-            throw new Rejection("invalid_field", "payload.stack_hash must be sha256:<64 lowercase hex digits>");
+            throw new InvalidEvent("invalid_field", "payload.stack_hash must be sha256:<64 lowercase hex digits>");
         }
     }
 
@@ -199,14 +200,14 @@ public final class EventValidator {
 
     private static void requireSession(String sessionId) {
         if (sessionId == null || sessionId.isEmpty()) {
-            throw new Rejection("missing_field", "session_id is required for session events");
+            throw new InvalidEvent("missing_field", "session_id is required for session events");
         }
     }
 
     private static String requiredText(JsonNode parent, String field, int max, String at) {
         String v = optionalText(parent, field, max, at);
         if (v == null || v.isEmpty()) {
-            throw new Rejection("missing_field", at + " is required");
+            throw new InvalidEvent("missing_field", at + " is required");
         }
         return v;
     }
@@ -217,13 +218,13 @@ public final class EventValidator {
             return null;
         }
         if (!n.isTextual()) {
-            throw new Rejection("invalid_field", at + " must be a string");
+            throw new InvalidEvent("invalid_field", at + " must be a string");
         }
         String s = n.asText();
         checkString(s, at);
         int chars = s.codePointCount(0, s.length());
         if (chars > max) {
-            throw new Rejection("string_too_long", at + " is " + chars + " characters; the limit is " + max);
+            throw new InvalidEvent("string_too_long", at + " is " + chars + " characters; the limit is " + max);
         }
         return s;
     }
@@ -234,14 +235,14 @@ public final class EventValidator {
             return;
         }
         if (!n.isNumber() || (integer && !isIntegral(n))) {
-            throw new Rejection("invalid_field", at + " must be a " + (integer ? "whole number" : "number"));
+            throw new InvalidEvent("invalid_field", at + " must be a " + (integer ? "whole number" : "number"));
         }
         BigDecimal d = n.decimalValue();
         if (d.signum() < 0) {
-            throw new Rejection("negative_value", at + " must not be negative");
+            throw new InvalidEvent("negative_value", at + " must not be negative");
         }
         if (d.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw new Rejection("number_out_of_range", at + " must be at most " + max + " (" + unit + ")");
+            throw new InvalidEvent("number_out_of_range", at + " must be at most " + max + " (" + unit + ")");
         }
     }
 
@@ -256,14 +257,14 @@ public final class EventValidator {
     // Strings PostgreSQL cannot hold (NUL, lone surrogates), numbers beyond numeric, and depth.
     private static void checkTree(JsonNode n, int depth) {
         if (depth > MAX_DEPTH) {
-            throw new Rejection("payload_too_deep", "payload nests deeper than " + MAX_DEPTH + " levels");
+            throw new InvalidEvent("payload_too_deep", "payload nests deeper than " + MAX_DEPTH + " levels");
         }
         if (n.isTextual()) {
             checkString(n.asText(), "a string in payload");
         } else if (n.isBigDecimal() || n.isBigInteger()) {
             BigDecimal d = n.decimalValue();
             if (d.precision() - d.scale() > PG_MAX_INT_DIGITS || d.scale() > PG_MAX_SCALE) {
-                throw new Rejection("number_out_of_range", "a number in payload is beyond what can be stored");
+                throw new InvalidEvent("number_out_of_range", "a number in payload is beyond what can be stored");
             }
         } else if (n.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
@@ -282,15 +283,15 @@ public final class EventValidator {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == 0) {
-                throw new Rejection("invalid_string", at + " contains a NUL character (U+0000), which cannot be stored");
+                throw new InvalidEvent("invalid_string", at + " contains a NUL character (U+0000), which cannot be stored");
             }
             if (Character.isHighSurrogate(c)) {
                 if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-                    throw new Rejection("invalid_string", at + " contains an unpaired UTF-16 surrogate");
+                    throw new InvalidEvent("invalid_string", at + " contains an unpaired UTF-16 surrogate");
                 }
                 i++;
             } else if (Character.isLowSurrogate(c)) {
-                throw new Rejection("invalid_string", at + " contains an unpaired UTF-16 surrogate");
+                throw new InvalidEvent("invalid_string", at + " contains an unpaired UTF-16 surrogate");
             }
         }
     }
@@ -299,7 +300,7 @@ public final class EventValidator {
         try {
             return json.writeValueAsBytes(p);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new Rejection("invalid_payload", "payload cannot be serialised");
+            throw new InvalidEvent("invalid_payload", "payload cannot be serialised");
         }
     }
 }

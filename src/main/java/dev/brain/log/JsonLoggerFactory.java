@@ -29,7 +29,7 @@ final class JsonLoggerFactory implements ILoggerFactory {
         if (ours || level.toInt() <= Level.DEBUG.toInt()) {
             return level;
         }
-        Level floor = Boolean.getBoolean("brain.cli") ? Level.ERROR : Level.WARN;
+        Level floor = Logging.commandLine() ? Level.ERROR : Level.WARN;
         return level.toInt() > floor.toInt() ? level : floor;
     }
 

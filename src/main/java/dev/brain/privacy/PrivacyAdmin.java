@@ -1,6 +1,6 @@
 package dev.brain.privacy;
 
-import dev.brain.redact.RedactionException;
+import dev.brain.error.RedactionFailed;
 import dev.brain.redact.Redactor;
 import dev.brain.redact.RedactionQueue;
 import dev.brain.redact.SummaryStore;
@@ -64,7 +64,7 @@ public final class PrivacyAdmin {
             try {
                 store.redacted(job, redactor.redact(job.raw()));
                 ok++;
-            } catch (RedactionException e) {
+            } catch (RedactionFailed e) {
                 store.failed(job);
             }
         }

@@ -1,6 +1,7 @@
 package dev.brain.privacy;
 
-import dev.brain.http.ApiException;
+import dev.brain.error.Forbidden;
+import dev.brain.error.NotFound;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -21,9 +22,9 @@ public final class RawSummaries {
         return jdbi.inTransaction(h -> {
             Boolean on = h.createQuery("select privacy_tier = 'c' and tier_c_enabled from customers where id = :id")
                     .bind("id", customerId).mapTo(Boolean.class).findOne()
-                    .orElseThrow(() -> new ApiException(404, "not_found", "no customer " + customerId));
+                    .orElseThrow(() -> new NotFound("not_found", "no customer " + customerId));
             if (!on) {
-                throw new ApiException(403, "tier_c_off", "customer " + customerId + " is not tier c with the Tier-C switch on");
+                throw new Forbidden("tier_c_off", "customer " + customerId + " is not tier c with the Tier-C switch on");
             }
             List<Row> rows = h.createQuery("""
                             select event_id, ts, agent_id, session_id, payload->>'summary_raw' as summary_raw, summary_redacted

@@ -1,5 +1,6 @@
 package dev.brain.redact;
 
+import dev.brain.error.RedactionFailed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class AnthropicRedactor implements Redactor {
     }
 
     @Override
-    public String redact(String raw) throws RedactionException {
+    public String redact(String raw) throws RedactionFailed {
         byte[] body;
         try {
             body = json.writeValueAsBytes(Map.of(
@@ -69,7 +70,7 @@ public final class AnthropicRedactor implements Redactor {
                     "system", SYSTEM,
                     "messages", List.of(Map.of("role", "user", "content", PROMPT + "\n\n" + ScrubberRedactor.oneLine(raw)))));
         } catch (IOException e) {
-            throw new RedactionException("failed", "request could not be built");
+            throw new RedactionFailed("failed", "request could not be built");
         }
         Request request = new Request.Builder().url(url)
                 .header("x-api-key", apiKey)
@@ -79,28 +80,28 @@ public final class AnthropicRedactor implements Redactor {
         String answer;
         try (Response response = http.newCall(request).execute()) {
             if (!response.isSuccessful()) {
-                throw new RedactionException("failed", "Anthropic answered HTTP " + response.code());
+                throw new RedactionFailed("failed", "Anthropic answered HTTP " + response.code());
             }
             ResponseBody rb = response.body();
             byte[] bytes = rb.byteStream().readNBytes(MAX_ANSWER_BYTES + 1);
             if (bytes.length > MAX_ANSWER_BYTES) {
-                throw new RedactionException("failed", "Anthropic answer was too large");
+                throw new RedactionFailed("failed", "Anthropic answer was too large");
             }
             answer = text(json.readTree(bytes));
         } catch (InterruptedIOException e) {
-            throw new RedactionException("timeout", "Anthropic did not answer in time");
+            throw new RedactionFailed("timeout", "Anthropic did not answer in time");
         } catch (IOException e) {
-            throw new RedactionException("failed", "Anthropic call failed: " + e.getClass().getSimpleName());
+            throw new RedactionFailed("failed", "Anthropic call failed: " + e.getClass().getSimpleName());
         }
         if (answer == null) {
-            throw new RedactionException("failed", "Anthropic answer had no text");
+            throw new RedactionFailed("failed", "Anthropic answer had no text");
         }
         String line = answer.trim();
         if (line.isEmpty() || line.contains("\n") || line.contains("\r")) {
-            throw new RedactionException("failed", "Anthropic answer was not a single line");
+            throw new RedactionFailed("failed", "Anthropic answer was not a single line");
         }
         if (line.codePointCount(0, line.length()) > MAX_CHARS) {
-            throw new RedactionException("failed", "Anthropic answer was longer than " + MAX_CHARS + " characters");
+            throw new RedactionFailed("failed", "Anthropic answer was longer than " + MAX_CHARS + " characters");
         }
         return Scrubber.scrub(line);
     }

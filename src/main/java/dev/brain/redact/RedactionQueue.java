@@ -1,6 +1,7 @@
 package dev.brain.redact;
 
-import dev.brain.http.Metrics;
+import dev.brain.error.RedactionFailed;
+import dev.brain.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -155,7 +156,7 @@ public final class RedactionQueue implements AutoCloseable {
         }
     }
 
-    public void counted(String outcome) {
+    public void count(String outcome) {
         metrics.inc("brain_redactions_total", "outcome", outcome);
     }
 
@@ -171,13 +172,13 @@ public final class RedactionQueue implements AutoCloseable {
             try {
                 String redacted = redactor.redact(job.raw());
                 store.redacted(job, redacted);
-                counted("ok");
-            } catch (RedactionException e) {
+                count("ok");
+            } catch (RedactionFailed e) {
                 LOG.warn("redaction of event {} failed: {}", job.eventId(), e.getMessage());
                 fail(job, e.outcome());
             } catch (RuntimeException e) {
                 LOG.warn("storing the redaction of event {} failed: {}", job.eventId(), e.getClass().getSimpleName());
-                counted("failed");
+                count("failed");
             } finally {
                 running.remove(job);
                 release(job.customerId(), 1);
@@ -186,7 +187,7 @@ public final class RedactionQueue implements AutoCloseable {
     }
 
     private void fail(Job job, String outcome) {
-        counted(outcome);
+        count(outcome);
         // A worker interrupted by shutdown must still be able to write the mark.
         boolean interrupted = Thread.interrupted();
         try {

@@ -1,10 +1,11 @@
 package dev.brain.redact;
 
+import dev.brain.error.RedactionFailed;
 /** Turns a raw one-line summary into a redacted one (≤ 120 characters), or says why it could not. */
 public interface Redactor {
     int MAX_CHARS = 120;
 
-    String redact(String raw) throws RedactionException;
+    String redact(String raw) throws RedactionFailed;
 
     /** Whether a model is involved (false: the local scrubber alone). */
     boolean usesModel();

@@ -104,10 +104,10 @@ class KeysTest {
 
     @Test
     void admin_token_comparison_is_exact() {
-        assertTrue(Authenticator.sameSecret("s3cret", "s3cret"));
-        assertFalse(Authenticator.sameSecret("s3cret", "s3cres"));
-        assertFalse(Authenticator.sameSecret("", ""));
-        assertFalse(Authenticator.sameSecret("s3cret", null));
+        assertTrue(dev.brain.http.AdminAuth.sameSecret("s3cret", "s3cret"));
+        assertFalse(dev.brain.http.AdminAuth.sameSecret("s3cret", "s3cres"));
+        assertFalse(dev.brain.http.AdminAuth.sameSecret("", ""));
+        assertFalse(dev.brain.http.AdminAuth.sameSecret("s3cret", null));
     }
 
     @Test

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brain.support.Brain;
-import dev.brain.http.Metrics;
+import dev.brain.metrics.Metrics;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;

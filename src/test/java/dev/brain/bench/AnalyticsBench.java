@@ -5,7 +5,7 @@ import dev.brain.analytics.RollupJob;
 import dev.brain.auth.ApiKeys;
 import dev.brain.config.Config;
 import dev.brain.db.Database;
-import dev.brain.jobs.PartitionMaintenance;
+import dev.brain.db.PartitionMaintenance;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.net.URI;

@@ -76,7 +76,7 @@ public final class IngestBench {
                     keys.add(secret);
                 }
             });
-            new dev.brain.jobs.PartitionMaintenance(db.jdbi(), java.time.Clock.systemUTC(), Duration.ofDays(400), 3).runOnce();
+            new dev.brain.db.PartitionMaintenance(db.jdbi(), java.time.Clock.systemUTC(), Duration.ofDays(400), 3).runOnce();
         }
 
         int port;

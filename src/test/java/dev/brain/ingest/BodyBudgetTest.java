@@ -1,11 +1,11 @@
 package dev.brain.ingest;
 
+import dev.brain.error.Unavailable;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.brain.http.ApiException;
-import dev.brain.http.Metrics;
+import dev.brain.metrics.Metrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.zip.GZIPOutputStream;
@@ -28,8 +28,8 @@ class BodyBudgetTest {
         assertArrayEquals(big, read(big, null, holder));
         assertEquals(60 * 1024, budget.heldBytes());
         try (BodyBudget.Lease other = budget.lease()) {
-            ApiException e = assertThrows(ApiException.class, () -> read(small, null, other));
-            assertEquals(503, e.status());
+            Unavailable e = assertThrows(Unavailable.class, () -> read(small, null, other));
+            assertEquals(503, dev.brain.http.Errors.status(e));
             assertEquals("overloaded", e.code());
             assertEquals(1, e.retryAfterSeconds());
         }
@@ -50,7 +50,7 @@ class BodyBudgetTest {
         }
         assertEquals(true, out.size() < 1024, "compressed to " + out.size());
         try (BodyBudget.Lease lease = budget.lease()) {
-            ApiException e = assertThrows(ApiException.class, () -> read(out.toByteArray(), "gzip", lease));
+            Unavailable e = assertThrows(Unavailable.class, () -> read(out.toByteArray(), "gzip", lease));
             assertEquals("overloaded", e.code());
         }
         assertEquals(0, budget.heldBytes());

@@ -1,5 +1,6 @@
 package dev.brain.redact;
 
+import dev.brain.error.RedactionFailed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,7 @@ class AnthropicRedactorTest {
     void server_errors_and_rate_limits_fail() {
         for (int code : new int[] {500, 529, 429, 401}) {
             anthropic.answer(b -> FakeAnthropic.status(code));
-            var e = assertThrows(RedactionException.class, () -> redactor.redact("x"));
+            var e = assertThrows(RedactionFailed.class, () -> redactor.redact("x"));
             assertEquals("failed", e.outcome());
             assertTrue(e.getMessage().contains(Integer.toString(code)));
         }
@@ -65,24 +66,24 @@ class AnthropicRedactorTest {
     @Test
     void garbage_and_shapeless_answers_fail() {
         anthropic.answer(b -> new MockResponse.Builder().code(200).body("<html>oops</html>").build());
-        assertEquals("failed", assertThrows(RedactionException.class, () -> redactor.redact("x")).outcome());
+        assertEquals("failed", assertThrows(RedactionFailed.class, () -> redactor.redact("x")).outcome());
         anthropic.answer(b -> new MockResponse.Builder().code(200).body("{\"content\":[]}").build());
-        assertEquals("failed", assertThrows(RedactionException.class, () -> redactor.redact("x")).outcome());
+        assertEquals("failed", assertThrows(RedactionFailed.class, () -> redactor.redact("x")).outcome());
     }
 
     @Test
     void over_long_or_multi_line_answers_fail() {
         anthropic.answer(b -> FakeAnthropic.text("x".repeat(121)));
-        assertTrue(assertThrows(RedactionException.class, () -> redactor.redact("x")).getMessage().contains("longer than 120"));
+        assertTrue(assertThrows(RedactionFailed.class, () -> redactor.redact("x")).getMessage().contains("longer than 120"));
         anthropic.answer(b -> FakeAnthropic.text("line one\nline two"));
-        assertTrue(assertThrows(RedactionException.class, () -> redactor.redact("x")).getMessage().contains("single line"));
+        assertTrue(assertThrows(RedactionFailed.class, () -> redactor.redact("x")).getMessage().contains("single line"));
     }
 
     @Test
     void a_slow_answer_times_out() {
         anthropic.answer(b -> FakeAnthropic.slow(3000, FakeAnthropic.text("late")));
         long t0 = System.nanoTime();
-        var e = assertThrows(RedactionException.class, () -> redactor.redact("x"));
+        var e = assertThrows(RedactionFailed.class, () -> redactor.redact("x"));
         assertEquals("timeout", e.outcome());
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 2900);
     }
@@ -90,7 +91,7 @@ class AnthropicRedactorTest {
     @Test
     void errors_never_carry_the_raw_text() {
         anthropic.answer(b -> FakeAnthropic.status(500));
-        var e = assertThrows(RedactionException.class, () -> redactor.redact("SECRET-RAW-TEXT jane@example.com"));
+        var e = assertThrows(RedactionFailed.class, () -> redactor.redact("SECRET-RAW-TEXT jane@example.com"));
         assertTrue(!e.getMessage().contains("SECRET"));
     }
 

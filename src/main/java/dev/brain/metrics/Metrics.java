@@ -1,4 +1,4 @@
-package dev.brain.http;
+package dev.brain.metrics;
 
 import java.util.Map;
 import java.util.TreeMap;

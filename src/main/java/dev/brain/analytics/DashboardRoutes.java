@@ -1,18 +1,24 @@
 package dev.brain.analytics;
 
+import dev.brain.config.Resources;
+import dev.brain.http.Routes;
 import io.javalin.config.RoutesConfig;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 
 /** GET /dashboard and its assets, from the jar. The page holds no data: it reads /v1/analytics with the admin token. */
-public final class Dashboard {
+public final class DashboardRoutes implements Routes {
     private static final Map<String, String> ASSETS = Map.of(
             "app.js", "text/javascript; charset=utf-8",
             "app.css", "text/css; charset=utf-8",
             "chart.umd.min.js", "text/javascript; charset=utf-8");
 
-    public void routes(RoutesConfig routes) {
+    @Override
+    public String metricLabel(String path) {
+        return path.equals("/dashboard") || path.startsWith("/dashboard/") ? "/dashboard" : null;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
         byte[] index = read("index.html");
         routes.get("/dashboard", ctx -> ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache")
                 .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
@@ -24,13 +30,6 @@ public final class Dashboard {
     }
 
     private static byte[] read(String name) {
-        try (InputStream in = Dashboard.class.getResourceAsStream("/dashboard/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("/dashboard/" + name + " is missing from the jar");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Resources.bytes("/dashboard/" + name);
     }
 }

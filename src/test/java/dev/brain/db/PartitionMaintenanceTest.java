@@ -1,4 +1,4 @@
-package dev.brain.jobs;
+package dev.brain.db;
 
 import static dev.brain.support.Brain.event;
 import static dev.brain.support.Brain.json;

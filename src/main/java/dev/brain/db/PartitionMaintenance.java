@@ -1,5 +1,7 @@
-package dev.brain.jobs;
+package dev.brain.db;
 
+import dev.brain.schedule.Job;
+import dev.brain.schedule.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates monthly partitions of events ahead of time (moving any rows that fell into the default
  * partition), and enforces retention by dropping partitions entirely older than the horizon.
- * Holds a PostgreSQL advisory lock while it works, so concurrent brain instances take turns.
+ * Runs under its advisory lock (see Scheduler), so concurrent brain instances take turns.
  */
-public final class PartitionMaintenance implements Runnable {
+public final class PartitionMaintenance implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionMaintenance.class);
     static final long LOCK_KEY = 0x62726169_6e000001L;
     private static final Pattern NAME = Pattern.compile("events_y(\\d{4})m(\\d{2})");
@@ -42,65 +44,70 @@ public final class PartitionMaintenance implements Runnable {
     }
 
     @Override
-    public void run() {
-        try {
-            Report r = runOnce();
-            if (!r.created().isEmpty() || !r.dropped().isEmpty()) {
-                LOG.info("partitions created {} dropped {}; {} idempotency keys expired", r.created(), r.dropped(), r.keysDeleted());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("partition maintenance failed, will retry: {}", e.toString());
+    public String name() {
+        return "partition-maintenance";
+    }
+
+    @Override
+    public long lockKey() {
+        return LOCK_KEY;
+    }
+
+    @Override
+    public void run(Handle h) {
+        Report r = maintain(h);
+        if (!r.created().isEmpty() || !r.dropped().isEmpty()) {
+            LOG.info("partitions created {} dropped {}; {} idempotency keys expired", r.created(), r.dropped(), r.keysDeleted());
         }
     }
 
+    /** One run now, unless another instance is running it. */
     public Report runOnce() {
-        return jdbi.withHandle(h -> {
-            if (!h.createQuery("select pg_try_advisory_lock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one()) {
-                return new Report(false, List.of(), List.of(), 0);
+        return Scheduler.locked(jdbi, LOCK_KEY, this::maintain).orElse(new Report(false, List.of(), List.of(), 0));
+    }
+
+    private Report maintain(Handle h) {
+        try {
+            h.execute("set lock_timeout = '5s'");
+            Instant horizon = clock.instant().minus(retention);
+            YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+            YearMonth first = YearMonth.from(horizon.atZone(ZoneOffset.UTC));
+            List<String> existing = partitions(h);
+            List<String> created = new ArrayList<>();
+            for (YearMonth m = first; !m.isAfter(now.plusMonths(monthsAhead)); m = m.plusMonths(1)) {
+                String name = name(m);
+                YearMonth month = m;
+                if (!existing.contains(name) && start(m.plusMonths(1)).isAfter(horizon)) {
+                    h.useTransaction(tx -> create(tx, name, month));
+                    created.add(name);
+                }
             }
-            try {
-                h.execute("set lock_timeout = '5s'");
-                Instant horizon = clock.instant().minus(retention);
-                YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
-                YearMonth first = YearMonth.from(horizon.atZone(ZoneOffset.UTC));
-                List<String> existing = partitions(h);
-                List<String> created = new ArrayList<>();
-                for (YearMonth m = first; !m.isAfter(now.plusMonths(monthsAhead)); m = m.plusMonths(1)) {
-                    String name = name(m);
-                    YearMonth month = m;
-                    if (!existing.contains(name) && start(m.plusMonths(1)).isAfter(horizon)) {
-                        h.useTransaction(tx -> create(tx, name, month));
-                        created.add(name);
+            List<String> dropped = new ArrayList<>();
+            for (String name : existing) {
+                Matcher mm = NAME.matcher(name);
+                if (mm.matches()) {
+                    YearMonth m = YearMonth.of(Integer.parseInt(mm.group(1)), Integer.parseInt(mm.group(2)));
+                    if (!start(m.plusMonths(1)).isAfter(horizon)) {
+                        h.execute("drop table " + name);
+                        dropped.add(name);
                     }
                 }
-                List<String> dropped = new ArrayList<>();
-                for (String name : existing) {
-                    Matcher mm = NAME.matcher(name);
-                    if (mm.matches()) {
-                        YearMonth m = YearMonth.of(Integer.parseInt(mm.group(1)), Integer.parseInt(mm.group(2)));
-                        if (!start(m.plusMonths(1)).isAfter(horizon)) {
-                            h.execute("drop table " + name);
-                            dropped.add(name);
-                        }
-                    }
-                }
-                h.createUpdate("delete from events_default where ts < :h").bind("h", horizon).execute();
-                h.createUpdate("delete from rejected_events where rejected_at < :h").bind("h", horizon).execute();
-                long keys = 0;
-                int n;
-                do {
-                    n = h.createUpdate("""
-                            delete from event_keys where (event_id, agent_id) in
-                              (select event_id, agent_id from event_keys where ts < :h limit :n)""")
-                            .bind("h", horizon).bind("n", DELETE_BATCH).execute();
-                    keys += n;
-                } while (n == DELETE_BATCH);
-                return new Report(true, created, dropped, keys);
-            } finally {
-                h.execute("reset lock_timeout");
-                h.createQuery("select pg_advisory_unlock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one();
             }
-        });
+            h.createUpdate("delete from events_default where ts < :h").bind("h", horizon).execute();
+            h.createUpdate("delete from rejected_events where rejected_at < :h").bind("h", horizon).execute();
+            long keys = 0;
+            int n;
+            do {
+                n = h.createUpdate("""
+                        delete from event_keys where (event_id, agent_id) in
+                          (select event_id, agent_id from event_keys where ts < :h limit :n)""")
+                        .bind("h", horizon).bind("n", DELETE_BATCH).execute();
+                keys += n;
+            } while (n == DELETE_BATCH);
+            return new Report(true, created, dropped, keys);
+        } finally {
+            h.execute("reset lock_timeout");
+        }
     }
 
     // Built beside the table, filled from the default partition, then attached: never refused for rows already there.
