@@ -90,7 +90,7 @@ public final class Main {
             return args.length < 2 ? 2 : 0;
         }
         try (Database db = Database.open(config, 2)) {
-            return new AdminCli(db.jdbi(), () -> Redactors.from(config, Json.mapper()), System.out, System.err).run(args);
+            return AdminCli.from(db.jdbi(), () -> Redactors.from(config, Json.mapper()), System.out, System.err).run(args);
         }
     }
 

@@ -25,9 +25,9 @@ import dev.brain.ingest.IngestService;
 import dev.brain.ingest.JsonEvents;
 import dev.brain.ingest.RateLimiter;
 import dev.brain.metrics.Metrics;
-import dev.brain.privacy.PrivacyAdmin;
 import dev.brain.privacy.RawSummaries;
 import dev.brain.privacy.RawSummaryRoutes;
+import dev.brain.privacy.ReaderRole;
 import dev.brain.redact.RedactionQueue;
 import dev.brain.redact.Redactor;
 import dev.brain.redact.Redactors;
@@ -75,7 +75,7 @@ public final class Server implements AutoCloseable {
             db.migrate();
         }
         if (!config.readerPassword().isEmpty()) {
-            new PrivacyAdmin(db.jdbi()).setReaderPassword(config.readerPassword());
+            new ReaderRole(db.jdbi()).setPassword(config.readerPassword());
         }
         ObjectMapper json = Json.mapper();
         join(warm);

@@ -1,5 +1,6 @@
 package dev.brain.analytics;
 
+import dev.brain.auth.TenantDao;
 import java.time.Instant;
 import org.jdbi.v3.core.Jdbi;
 
@@ -47,8 +48,7 @@ public final class Analytics {
     }
 
     public boolean customerExists(String id) {
-        return jdbi.withHandle(h -> h.createQuery("select exists (select 1 from customers where id = :id)")
-                .bind("id", id).mapTo(Boolean.class).one());
+        return jdbi.withExtension(TenantDao.class, tenants -> tenants.customerExists(id));
     }
 
     private Table run(String sql, int days, String customer) {

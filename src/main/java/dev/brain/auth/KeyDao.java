@@ -7,9 +7,13 @@ import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+/** API keys: only their SHA-256 is stored; the secret exists once, in what issue returns. */
 public interface KeyDao {
 
     record KeyRow(String id, String agentId, String customerId, String label, Instant createdAt, Instant revokedAt) {
+    }
+
+    record IssuedKey(String id, String secret) {
     }
 
     @SqlQuery("""
@@ -21,6 +25,14 @@ public interface KeyDao {
 
     @SqlUpdate("insert into api_keys (id, agent_id, key_hash, label) values (:id, :agentId, :hash, :label)")
     void insert(String id, String agentId, byte[] hash, String label);
+
+    /** Mints a key for the agent and stores its hash. */
+    default IssuedKey issue(String agentId, String label) {
+        String secret = ApiKeys.newSecret();
+        String id = ApiKeys.newKeyId();
+        insert(id, agentId, ApiKeys.hash(secret), label);
+        return new IssuedKey(id, secret);
+    }
 
     @SqlUpdate("update api_keys set revoked_at = now() where id = :id and revoked_at is null")
     int revoke(String id);

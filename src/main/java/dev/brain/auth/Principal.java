@@ -4,10 +4,6 @@ package dev.brain.auth;
 public record Principal(String keyId, String agentId, String customerId, String privacyTier, boolean tierCEnabled) {
 
     public SummaryPolicy summaryPolicy() {
-        return switch (privacyTier) {
-            case "a" -> SummaryPolicy.DROP;
-            case "c" -> tierCEnabled ? SummaryPolicy.KEEP : SummaryPolicy.REDACT;
-            default -> SummaryPolicy.REDACT;
-        };
+        return SummaryPolicy.of(privacyTier, tierCEnabled);
     }
 }

@@ -7,5 +7,13 @@ public enum SummaryPolicy {
     /** Tier b, or c with the Tier-C switch off: kept in memory for the redactor only. */
     REDACT,
     /** Tier c with the switch on: stored beside its redaction. */
-    KEEP
+    KEEP;
+
+    public static SummaryPolicy of(String privacyTier, boolean tierCEnabled) {
+        return switch (privacyTier) {
+            case "a" -> DROP;
+            case "c" -> tierCEnabled ? KEEP : REDACT;
+            default -> REDACT;
+        };
+    }
 }

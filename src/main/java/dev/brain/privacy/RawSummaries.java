@@ -1,5 +1,6 @@
 package dev.brain.privacy;
 
+import dev.brain.auth.SummaryPolicy;
 import dev.brain.error.Forbidden;
 import dev.brain.error.NotFound;
 import java.time.Instant;
@@ -20,28 +21,14 @@ public final class RawSummaries {
 
     public List<Row> read(String actor, String customerId, int days, int limit) {
         return jdbi.inTransaction(h -> {
-            Boolean on = h.createQuery("select privacy_tier = 'c' and tier_c_enabled from customers where id = :id")
-                    .bind("id", customerId).mapTo(Boolean.class).findOne()
-                    .orElseThrow(() -> new NotFound("not_found", "no customer " + customerId));
-            if (!on) {
+            PrivacyDao dao = h.attach(PrivacyDao.class);
+            PrivacyDao.Tier tier = dao.tier(customerId).orElseThrow(() -> new NotFound("not_found", "no customer " + customerId));
+            if (SummaryPolicy.of(tier.privacyTier(), tier.tierCEnabled()) != SummaryPolicy.KEEP) {
                 throw new Forbidden("tier_c_off", "customer " + customerId + " is not tier c with the Tier-C switch on");
             }
-            List<Row> rows = h.createQuery("""
-                            select event_id, ts, agent_id, session_id, payload->>'summary_raw' as summary_raw, summary_redacted
-                            from events
-                            where customer_id = :id and ts > now() - make_interval(days => :days) and jsonb_exists(payload, 'summary_raw')
-                            order by ts desc limit :limit""")
-                    .bind("id", customerId).bind("days", days).bind("limit", limit)
-                    .map((rs, ctx) -> new Row(UUID.fromString(rs.getString("event_id")), rs.getTimestamp("ts").toInstant(),
-                            rs.getString("agent_id"), rs.getString("session_id"), rs.getString("summary_raw"), rs.getString("summary_redacted")))
-                    .list();
-            h.createUpdate("""
-                            insert into audit_log (actor, action, customer_id, event_ids, detail)
-                            values (:actor, 'read_raw_summaries', :customer, cast(:ids as uuid[]), :detail)""")
-                    .bind("actor", actor).bind("customer", customerId)
-                    .bind("ids", rows.stream().map(r -> r.eventId().toString()).toArray(String[]::new))
-                    .bind("detail", rows.size() + " rows, last " + days + " days")
-                    .execute();
+            List<Row> rows = dao.rawSummaries(customerId, days, limit);
+            dao.audit(actor, "read_raw_summaries", customerId, rows.stream().map(r -> r.eventId().toString()).toArray(String[]::new),
+                    rows.size() + " rows, last " + days + " days");
             return rows;
         });
     }

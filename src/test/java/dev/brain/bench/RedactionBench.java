@@ -74,7 +74,7 @@ public final class RedactionBench {
 
     private static String keyFor(Server server, String tier) {
         var out = new ByteArrayOutputStream();
-        var cli = new AdminCli(server.db().jdbi(), ScrubberRedactor::new, new PrintStream(out, true, StandardCharsets.UTF_8),
+        var cli = AdminCli.from(server.db().jdbi(), ScrubberRedactor::new, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream()));
         cli.run(new String[] {"admin", "customer", "add", "--id", "cust_" + tier, "--name", tier, "--tier", tier});
         cli.run(new String[] {"admin", "agent", "add", "--id", "agent_" + tier, "--customer", "cust_" + tier});

@@ -100,9 +100,10 @@ class RawSummaryAccessTest {
             var redactor = new dev.brain.redact.AnthropicRedactor(dev.brain.http.Json.mapper(), anthropic.baseUrl(), "sk-test",
                     "claude-haiku-4-5", java.time.Duration.ofSeconds(2), 1);
             anthropic.answer(body -> FakeAnthropic.text("Refund issued to [email]"));
-            int[] result = new PrivacyAdmin(brain.server.db().jdbi()).retryFailed(redactor, "cust_retry");
-            assertEquals(1, result[0]);
-            assertEquals(0, result[1]);
+            var jdbi = brain.server.db().jdbi();
+            var result = new PrivacyAdmin(jdbi, new dev.brain.redact.SummaryStore(jdbi)).retryFailed(redactor, "cust_retry");
+            assertEquals(1, result.redacted());
+            assertEquals(0, result.failed());
             assertEquals(1, brain.count("select count(*) from events where summary_redacted = 'Refund issued to [email]' and not (payload ? 'summary_failed')"));
         }
     }

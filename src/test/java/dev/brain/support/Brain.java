@@ -67,7 +67,7 @@ public final class Brain implements AutoCloseable {
         String[] full = new String[args.length + 1];
         full[0] = "admin";
         System.arraycopy(args, 0, full, 1, args.length);
-        int code = new AdminCli(server.db().jdbi(), dev.brain.redact.ScrubberRedactor::new, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = AdminCli.from(server.db().jdbi(), dev.brain.redact.ScrubberRedactor::new, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run(full);
         if (code != 0) {
             throw new AssertionError("admin " + String.join(" ", args) + " exited " + code + ": " + err.toString(StandardCharsets.UTF_8));

@@ -1,4 +1,4 @@
-package dev.brain.admin;
+package dev.brain.auth;
 
 import java.time.Instant;
 import java.util.List;
@@ -6,7 +6,7 @@ import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** Customers and agents. */
+/** Customers and agents: who a key belongs to. */
 public interface TenantDao {
 
     record CustomerRow(String id, String name, String privacyTier, Instant createdAt) {
