@@ -17,13 +17,15 @@ public final class SummaryStore {
     }
 
     public void redacted(RedactionQueue.Job job, String redacted) {
-        jdbi.useHandle(h -> h.createUpdate(REDACTED_SQL).bind("redacted", redacted).bind("customer", job.customerId()).bind("agent", job.agentId()).bind("ts", job.ts())
+        jdbi.useHandle(h -> h.createUpdate(REDACTED_SQL)
+                .bind("redacted", redacted).bind("customer", job.customerId()).bind("agent", job.agentId()).bind("ts", job.ts())
                 .bind("id", job.eventId().toString())
                 .execute());
     }
 
     public void failed(RedactionQueue.Job job) {
-        jdbi.useHandle(h -> h.createUpdate(FAILED_SQL).bind("customer", job.customerId()).bind("agent", job.agentId()).bind("ts", job.ts()).bind("id", job.eventId().toString())
+        jdbi.useHandle(h -> h.createUpdate(FAILED_SQL)
+                .bind("customer", job.customerId()).bind("agent", job.agentId()).bind("ts", job.ts()).bind("id", job.eventId().toString())
                 .execute());
     }
 }
