@@ -1,16 +1,8 @@
 package dev.brain.error;
 
 /** The caller should slow down and try again after the delay. */
-public class TooManyRequests extends BrainException {
-    private final long retryAfterSeconds;
-
+public class TooManyRequests extends RetryLater {
     public TooManyRequests(String code, String message, long retryAfterSeconds) {
-        super(code, message);
-        this.retryAfterSeconds = retryAfterSeconds;
-    }
-
-    @Override
-    public long retryAfterSeconds() {
-        return retryAfterSeconds;
+        super(code, message, retryAfterSeconds);
     }
 }

@@ -4,12 +4,9 @@ import dev.brain.error.InvalidEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -32,9 +29,6 @@ public final class EventValidator {
     private static final Duration MAX_FUTURE = Duration.ofHours(1);
     private static final Set<String> STATUSES = Set.of("success", "failed", "escalated");
     private static final Pattern STACK_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
-    // PostgreSQL numeric: 131072 digits before the point, 16383 after.
-    private static final int PG_MAX_INT_DIGITS = 131_072;
-    private static final int PG_MAX_SCALE = 16_383;
 
     private final ObjectMapper json;
     private final Clock clock;
@@ -52,8 +46,8 @@ public final class EventValidator {
         }
         UUID eventId = eventId(node.get("event_id"));
         Instant ts = timestamp(node.get("ts"));
-        String type = requiredText(node, "event_type", MAX_NAME, "event_type");
-        String sessionId = optionalText(node, "session_id", MAX_NAME, "session_id");
+        String type = Fields.requiredText(node, "event_type", MAX_NAME, "event_type");
+        String sessionId = Fields.optionalText(node, "session_id", MAX_NAME, "session_id");
         JsonNode payload = node.get("payload");
         if (payload == null || payload.isNull()) {
             payload = json.createObjectNode();
@@ -62,7 +56,7 @@ public final class EventValidator {
             throw new InvalidEvent("invalid_payload", "payload must be a JSON object");
         }
         ObjectNode p = (ObjectNode) payload;
-        checkTree(p, 1);
+        Fields.checkTree(p, 1);
         byte[] serialised = serialise(p);
         if (serialised.length > MAX_PAYLOAD_BYTES) {
             throw new InvalidEvent("payload_too_large", "payload is " + serialised.length + " bytes; the limit is " + MAX_PAYLOAD_BYTES);
@@ -76,7 +70,7 @@ public final class EventValidator {
                     "event_type must be session.start, session.end, error or heartbeat");
         }
         // Any event type may carry a summary; the privacy tiers apply to it wherever it is (IngestService).
-        optionalText(p, "summary_raw", MAX_SUMMARY, "payload.summary_raw");
+        Fields.optionalText(p, "summary_raw", MAX_SUMMARY, "payload.summary_raw");
         return new Envelope(eventId, ts, type, sessionId, p, serialised);
     }
 
@@ -123,17 +117,17 @@ public final class EventValidator {
 
     private static void sessionStart(ObjectNode p, String sessionId) {
         requireSession(sessionId);
-        requiredText(p, "category", MAX_NAME, "payload.category");
-        optionalText(p, "source", MAX_NAME, "payload.source");
+        Fields.requiredText(p, "category", MAX_NAME, "payload.category");
+        Fields.optionalText(p, "source", MAX_NAME, "payload.source");
     }
 
     private static void sessionEnd(ObjectNode p, String sessionId) {
         requireSession(sessionId);
-        String status = requiredText(p, "status", MAX_NAME, "payload.status");
+        String status = Fields.requiredText(p, "status", MAX_NAME, "payload.status");
         if (!STATUSES.contains(status)) {
             throw new InvalidEvent("invalid_field", "payload.status must be success, failed or escalated");
         }
-        bounded(p.get("duration_ms"), "payload.duration_ms", true, MAX_DURATION_MS, "366 days in milliseconds");
+        Fields.bounded(p.get("duration_ms"), "payload.duration_ms", true, MAX_DURATION_MS, "366 days in milliseconds");
         JsonNode calls = p.get("tool_calls");
         if (calls != null && !calls.isNull()) {
             if (!calls.isArray()) {
@@ -148,8 +142,8 @@ public final class EventValidator {
                 if (!c.isObject()) {
                     throw new InvalidEvent("invalid_field", at + " must be an object");
                 }
-                requiredText(c, "name", MAX_NAME, at + ".name");
-                bounded(c.get("ms"), at + ".ms", false, MAX_DURATION_MS, "366 days in milliseconds");
+                Fields.requiredText(c, "name", MAX_NAME, at + ".name");
+                Fields.bounded(c.get("ms"), at + ".ms", false, MAX_DURATION_MS, "366 days in milliseconds");
                 JsonNode ok = c.get("ok");
                 if (ok != null && !ok.isNull() && !ok.isBoolean()) {
                     throw new InvalidEvent("invalid_field", at + ".ok must be true or false");
@@ -177,122 +171,30 @@ public final class EventValidator {
         if (!u.isObject()) {
             throw new InvalidEvent("invalid_field", at + " must be an object");
         }
-        optionalText(u, "model", MAX_NAME, at + ".model");
-        bounded(u.get("input_tokens"), at + ".input_tokens", true, MAX_TOKENS, "tokens per entry");
-        bounded(u.get("output_tokens"), at + ".output_tokens", true, MAX_TOKENS, "tokens per entry");
-        bounded(u.get("cost_cents"), at + ".cost_cents", false, MAX_COST_CENTS, "cents per entry, $10 million");
+        Fields.optionalText(u, "model", MAX_NAME, at + ".model");
+        Fields.bounded(u.get("input_tokens"), at + ".input_tokens", true, MAX_TOKENS, "tokens per entry");
+        Fields.bounded(u.get("output_tokens"), at + ".output_tokens", true, MAX_TOKENS, "tokens per entry");
+        Fields.bounded(u.get("cost_cents"), at + ".cost_cents", false, MAX_COST_CENTS, "cents per entry, $10 million");
     }
 
     private static void error(ObjectNode p) {
-        optionalText(p, "message", MAX_MESSAGE, "payload.message");
-        optionalText(p, "kind", MAX_NAME, "payload.kind");
-        String hash = optionalText(p, "stack_hash", MAX_NAME, "payload.stack_hash");
+        Fields.optionalText(p, "message", MAX_MESSAGE, "payload.message");
+        Fields.optionalText(p, "kind", MAX_NAME, "payload.kind");
+        String hash = Fields.optionalText(p, "stack_hash", MAX_NAME, "payload.stack_hash");
         if (hash != null && !STACK_HASH.matcher(hash).matches()) {
             throw new InvalidEvent("invalid_field", "payload.stack_hash must be sha256:<64 lowercase hex digits>");
         }
     }
 
     private static void heartbeat(ObjectNode p) {
-        optionalText(p, "agent_version", MAX_NAME, "payload.agent_version");
-        bounded(p.get("pid_uptime_s"), "payload.pid_uptime_s", false, MAX_UPTIME_S, "seconds, about 31 years");
-        bounded(p.get("dropped_events_since_last"), "payload.dropped_events_since_last", true, MAX_DROPPED, "events");
+        Fields.optionalText(p, "agent_version", MAX_NAME, "payload.agent_version");
+        Fields.bounded(p.get("pid_uptime_s"), "payload.pid_uptime_s", false, MAX_UPTIME_S, "seconds, about 31 years");
+        Fields.bounded(p.get("dropped_events_since_last"), "payload.dropped_events_since_last", true, MAX_DROPPED, "events");
     }
 
     private static void requireSession(String sessionId) {
         if (sessionId == null || sessionId.isEmpty()) {
             throw new InvalidEvent("missing_field", "session_id is required for session events");
-        }
-    }
-
-    private static String requiredText(JsonNode parent, String field, int max, String at) {
-        String v = optionalText(parent, field, max, at);
-        if (v == null || v.isEmpty()) {
-            throw new InvalidEvent("missing_field", at + " is required");
-        }
-        return v;
-    }
-
-    private static String optionalText(JsonNode parent, String field, int max, String at) {
-        JsonNode n = parent.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new InvalidEvent("invalid_field", at + " must be a string");
-        }
-        String s = n.asText();
-        checkString(s, at);
-        int chars = s.codePointCount(0, s.length());
-        if (chars > max) {
-            throw new InvalidEvent("string_too_long", at + " is " + chars + " characters; the limit is " + max);
-        }
-        return s;
-    }
-
-    /** A number from 0 to max (never echoed back: it could be a thousand digits). */
-    private static void bounded(JsonNode n, String at, boolean integer, long max, String unit) {
-        if (n == null || n.isNull()) {
-            return;
-        }
-        if (!n.isNumber() || (integer && !isIntegral(n))) {
-            throw new InvalidEvent("invalid_field", at + " must be a " + (integer ? "whole number" : "number"));
-        }
-        BigDecimal d = n.decimalValue();
-        if (d.signum() < 0) {
-            throw new InvalidEvent("negative_value", at + " must not be negative");
-        }
-        if (d.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw new InvalidEvent("number_out_of_range", at + " must be at most " + max + " (" + unit + ")");
-        }
-    }
-
-    private static boolean isIntegral(JsonNode n) {
-        if (n.isIntegralNumber()) {
-            return true;
-        }
-        BigDecimal d = n.decimalValue();
-        return d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
-    }
-
-    // Strings PostgreSQL cannot hold (NUL, lone surrogates), numbers beyond numeric, and depth.
-    private static void checkTree(JsonNode n, int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new InvalidEvent("payload_too_deep", "payload nests deeper than " + MAX_DEPTH + " levels");
-        }
-        if (n.isTextual()) {
-            checkString(n.asText(), "a string in payload");
-        } else if (n.isBigDecimal() || n.isBigInteger()) {
-            BigDecimal d = n.decimalValue();
-            if (d.precision() - d.scale() > PG_MAX_INT_DIGITS || d.scale() > PG_MAX_SCALE) {
-                throw new InvalidEvent("number_out_of_range", "a number in payload is beyond what can be stored");
-            }
-        } else if (n.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                var e = it.next();
-                checkString(e.getKey(), "a field name in payload");
-                checkTree(e.getValue(), depth + 1);
-            }
-        } else if (n.isArray()) {
-            for (JsonNode item : n) {
-                checkTree(item, depth + 1);
-            }
-        }
-    }
-
-    static void checkString(String s, String at) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == 0) {
-                throw new InvalidEvent("invalid_string", at + " contains a NUL character (U+0000), which cannot be stored");
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-                    throw new InvalidEvent("invalid_string", at + " contains an unpaired UTF-16 surrogate");
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                throw new InvalidEvent("invalid_string", at + " contains an unpaired UTF-16 surrogate");
-            }
         }
     }
 

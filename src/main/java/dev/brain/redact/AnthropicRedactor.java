@@ -123,6 +123,7 @@ public final class AnthropicRedactor implements Redactor {
         http.dispatcher().cancelAll();
     }
 
+    @Override
     public void close() {
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();

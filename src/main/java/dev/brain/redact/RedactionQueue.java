@@ -221,6 +221,8 @@ public final class RedactionQueue implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            redactor.close();
         }
     }
 

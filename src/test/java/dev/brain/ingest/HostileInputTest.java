@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brain.support.Brain;
+import dev.brain.support.OneBrainPerClass;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -16,26 +17,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.LongStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Strings and shapes chosen to break things: stored verbatim, or refused cleanly. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileInputTest {
-    Brain brain;
-    String key;
-
-    @BeforeAll
-    void up() {
-        brain = Brain.start();
-        key = brain.newAgentKey("cust_hostile", "agent_hostile", "b");
-    }
-
-    @AfterAll
-    void down() {
-        brain.close();
+class HostileInputTest extends OneBrainPerClass {
+    HostileInputTest() {
+        super("hostile");
     }
 
     private String storedCategory(String categoryJson) {

@@ -5,31 +5,18 @@ import static dev.brain.support.Brain.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.brain.support.Brain;
+import dev.brain.support.OneBrainPerClass;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every SPEC §4.2 limit: just inside is stored, just outside is refused with its code. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LimitsTest {
-    Brain brain;
-    String key;
-
-    @BeforeAll
-    void up() {
-        brain = Brain.start();
-        key = brain.newAgentKey("cust_limits", "agent_limits", "b");
-    }
-
-    @AfterAll
-    void down() {
-        brain.close();
+class LimitsTest extends OneBrainPerClass {
+    LimitsTest() {
+        super("limits");
     }
 
     private void accepted(String body) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brain.support.Brain;
+import dev.brain.support.OneBrainPerClass;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,26 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Every row of the SPEC §4.3 response table (429 and 503 have their own classes). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ResponseContractTest {
-    Brain brain;
-    String key;
-
-    @BeforeAll
-    void up() {
-        brain = Brain.start();
-        key = brain.newAgentKey("cust_contract", "agent_contract", "b");
-    }
-
-    @AfterAll
-    void down() {
-        brain.close();
+class ResponseContractTest extends OneBrainPerClass {
+    ResponseContractTest() {
+        super("contract");
     }
 
     @Test
