@@ -4,17 +4,12 @@ import dev.brain.config.Resources;
 import dev.brain.metrics.Metrics;
 import dev.brain.schedule.Job;
 import dev.brain.schedule.Scheduler;
-import dev.brain.ingest.EventValidator;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
-import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +18,15 @@ import org.slf4j.LoggerFactory;
  * are allocated before commit, so before reading up to the newest id it waits for the transactions
  * that were open in this database to finish: no late-committing row is skipped. Holds an advisory
  * lock, so concurrent brain instances take turns; the watermark moves in the same transaction as
- * the rollups, so a crash never counts a row twice. A row the database refuses to fold (a number
- * beyond the wire contract, stored before ingest checked it) is isolated by halving the range, set
- * aside in rollup_skipped, counted and logged by id; the rest is folded and the watermark moves on.
+ * the rollups, so a crash never counts a row twice. A row the database refuses to fold is set aside
+ * (see RollupFold), counted and logged by id; the rest is folded and the watermark moves on.
  */
 public final class RollupJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(RollupJob.class);
     static final long LOCK_KEY = 0x62726169_6e000002L;
-    private static final String ROLLUP_SQL = Resources.text("/analytics/rollup.sql");
+    private static final String ADVANCE_SQL = Resources.text("/db/queries/analytics/rollup-advance.sql");
+    private static final String OPEN_SQL = Resources.text("/db/queries/analytics/open-transactions.sql");
+    private static final String STILL_OPEN_SQL = Resources.text("/db/queries/analytics/still-open.sql");
     static final String SKIPPED_METRIC = "brain_rollup_events_skipped_total";
     private final Jdbi jdbi;
     private final Metrics metrics;
@@ -42,9 +38,6 @@ public final class RollupJob implements Job {
     }
 
     private static final Report NOT_RUN = new Report(false, 0, -1, null, 0, 0);
-
-    private record Skipped(long id, UUID eventId, String error) {
-    }
 
     public RollupJob(Jdbi jdbi) {
         this(jdbi, new Metrics());
@@ -106,7 +99,7 @@ public final class RollupJob implements Job {
         do {
             Chunk c = h.inTransaction(tx -> foldChunk(tx, hi, fresh));
             // Reported once committed: a rolled-back chunk set nothing aside.
-            for (Skipped s : c.skipped()) {
+            for (RollupFold.Skipped s : c.skipped()) {
                 LOG.warn("rollups: event {} (id {}) cannot be folded and was set aside in rollup_skipped: {}",
                         s.eventId(), s.id(), s.error());
             }
@@ -118,100 +111,24 @@ public final class RollupJob implements Job {
         return new Report(true, folded, last, fresh, (System.nanoTime() - started) / 1_000_000, skipped);
     }
 
-    private record Chunk(long lastId, long events, List<Skipped> skipped) {
+    private record Chunk(long lastId, long events, List<RollupFold.Skipped> skipped) {
     }
 
     // Rollups, set-aside rows and watermark move together; the row lock makes a second instance wait, never double count.
     private Chunk foldChunk(Handle tx, long hi, Instant fresh) {
         long lo = tx.createQuery("select last_id from rollup_state where name = 'events' for update").mapTo(Long.class).one();
         long to = Math.max(lo, Math.min(hi, lo + chunk));
-        List<Skipped> skipped = new ArrayList<>();
-        long events = to > lo ? fold(tx, lo, to, skipped) : 0;
-        tx.createUpdate("""
-                        update rollup_state set last_id = :to,
-                          fresh_as_of = case when :to >= :hi then greatest(fresh_as_of, :fresh) else fresh_as_of end
-                        where name = 'events'""")
-                .bind("to", to).bind("hi", hi).bind("fresh", fresh).execute();
+        List<RollupFold.Skipped> skipped = new ArrayList<>();
+        long events = to > lo ? RollupFold.fold(tx, lo, to, skipped) : 0;
+        tx.createUpdate(ADVANCE_SQL).bind("to", to).bind("hi", hi).bind("fresh", fresh).execute();
         return new Chunk(to, events, skipped);
     }
 
-    /**
-     * Folds the events with lo < id <= hi. When the database refuses because of a row, undoes the attempt
-     * (savepoint), halves the range and tries each half, until the refused row stands alone: that one is
-     * set aside. Any other failure (connection, timeout) propagates, and the whole chunk is retried later.
-     */
-    private long fold(Handle tx, long lo, long hi, List<Skipped> skipped) {
-        tx.savepoint("fold");
-        try {
-            long events = tx.createQuery(ROLLUP_SQL).bind("lo", lo).bind("hi", hi)
-                    .bind("max_ms", EventValidator.MAX_DURATION_MS).bind("max_tokens", EventValidator.MAX_TOKENS)
-                    .bind("max_cost_cents", EventValidator.MAX_COST_CENTS)
-                    .mapTo(Long.class).one();
-            tx.releaseSavepoint("fold");
-            return events;
-        } catch (JdbiException e) {
-            if (!causedByRow(e)) {
-                throw e;
-            }
-            tx.rollbackToSavepoint("fold");
-            List<Long> ids = tx.createQuery("select id from events where id > :lo and id <= :hi order by id limit 2")
-                    .bind("lo", lo).bind("hi", hi).mapTo(Long.class).list();
-            if (ids.isEmpty()) {
-                throw e;
-            }
-            if (ids.size() == 1) {
-                setAside(tx, ids.get(0), quietly(e), skipped);
-                return 0;
-            }
-            long mid = lo + (hi - lo) / 2;
-            return fold(tx, lo, mid, skipped) + fold(tx, mid, hi, skipped);
-        }
-    }
-
-    private static void setAside(Handle tx, long id, String error, List<Skipped> skipped) {
-        tx.createQuery("""
-                        insert into rollup_skipped (id, event_id, ts, customer_id, error)
-                        select id, event_id, ts, customer_id, :error from events where id = :id
-                        on conflict (id) do nothing
-                        returning event_id""")
-                .bind("id", id).bind("error", error).mapTo(UUID.class).findOne()
-                .ifPresent(eventId -> skipped.add(new Skipped(id, eventId, error)));
-    }
-
-    // Data exceptions (22: out of range, bad cast), constraint violations (23) and program limits (54: an
-    // index row too large) come from what a row holds; anything else says nothing about the rows.
-    private static boolean causedByRow(JdbiException e) {
-        String state = e.getCause() instanceof SQLException s ? s.getSQLState() : null;
-        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
-    }
-
-    // SQLSTATE and the database's own message, with quoted values (which may be payload) cut out.
-    @Override
-    public String describe(RuntimeException e) {
-        return quietly(e);
-    }
-
-    private static String quietly(RuntimeException e) {
-        if (!(e.getCause() instanceof SQLException s)) {
-            return e.toString();
-        }
-        String message = s instanceof PSQLException p && p.getServerErrorMessage() != null
-                ? p.getServerErrorMessage().getMessage() : s.getMessage();
-        message = message == null ? "" : message.replaceAll("(?s)\".*\"", "\"…\"");
-        return s.getSQLState() + " " + (message.length() > 200 ? message.substring(0, 200) + "…" : message);
-    }
-
     private boolean openTransactionsFinished(Handle h) {
-        List<String> open = h.createQuery("""
-                        select backend_xid::text from pg_stat_activity
-                        where datname = current_database() and backend_xid is not null and pid <> pg_backend_pid()""")
-                .mapTo(String.class).list();
+        List<String> open = h.createQuery(OPEN_SQL).mapTo(String.class).list();
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (!open.isEmpty()) {
-            int still = h.createQuery("""
-                            select count(*) from pg_stat_activity
-                            where datname = current_database() and backend_xid::text = any(:xids)""")
-                    .bind("xids", open.toArray(new String[0])).mapTo(Integer.class).one();
+            int still = h.createQuery(STILL_OPEN_SQL).bind("xids", open.toArray(new String[0])).mapTo(Integer.class).one();
             if (still == 0) {
                 return true;
             }
@@ -228,4 +145,9 @@ public final class RollupJob implements Job {
         return true;
     }
 
+    // SQLSTATE and the database's own message, with quoted values (which may be payload) cut out.
+    @Override
+    public String describe(RuntimeException e) {
+        return RollupFold.quietly(e);
+    }
 }

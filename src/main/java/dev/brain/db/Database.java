@@ -9,6 +9,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.flywaydb.core.Flyway;
@@ -80,7 +83,7 @@ public final class Database implements AutoCloseable {
         metrics.gauge("brain_db_pool_connections", pool::getMaximumPoolSize, "state", "max");
     }
 
-    /** Applies pending migrations; returns how many ran. */
+    /** Applies pending migrations (versioned, then repeatable); returns how many ran. */
     public int migrate() {
         if (pendingMigrations().isEmpty()) {
             return 0;
@@ -89,16 +92,26 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Versions shipped in the jar that the database has not applied. Cheap (one query), so the
+     * Migrations shipped in the jar that the database has not applied: versions, and the scripts of
+     * repeatable migrations (R__*.sql) whose text here was never applied. Cheap (one query), so the
      * common start-up, where nothing is pending, never pays for Flyway's own scan and validation.
+     * A repeatable's text that was applied once and then superseded by a newer build's is not pending:
+     * an older instance still running during a rolling deploy stays ready and, migrating, never puts
+     * its definitions back. Returning a file to an earlier text therefore needs any other change too.
      */
     public Set<String> pendingMigrations() {
-        Set<String> pending = new TreeSet<>(Migrations.bundledVersions());
+        Migrations.Bundled bundled = Migrations.bundled();
+        Set<String> pending = new TreeSet<>(bundled.versions());
+        Map<String, Set<Integer>> applied = new HashMap<>();
         // Plain JDBC: Jdbi's first statement costs ~200 ms of parser set-up that start-up need not wait for.
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select version from flyway_schema_history where success and version is not null")) {
+             ResultSet rs = s.executeQuery("select version, script, checksum from flyway_schema_history where success")) {
             while (rs.next()) {
-                pending.remove(rs.getString(1));
+                if (rs.getString(1) != null) {
+                    pending.remove(rs.getString(1));
+                } else {
+                    applied.computeIfAbsent(rs.getString(2), k -> new HashSet<>()).add(rs.getInt(3));
+                }
             }
         } catch (SQLException e) {
             if (DbErrors.isUnavailable(e)) {
@@ -106,6 +119,11 @@ public final class Database implements AutoCloseable {
             }
             // No history table yet: everything is pending.
         }
+        bundled.repeatables().forEach((script, checksum) -> {
+            if (!applied.getOrDefault(script, Set.of()).contains(checksum)) {
+                pending.add(script);
+            }
+        });
         return pending;
     }
 

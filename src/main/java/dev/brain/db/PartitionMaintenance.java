@@ -1,5 +1,6 @@
 package dev.brain.db;
 
+import dev.brain.config.Resources;
 import dev.brain.schedule.Job;
 import dev.brain.schedule.Scheduler;
 import java.time.Clock;
@@ -27,6 +28,8 @@ public final class PartitionMaintenance implements Job {
     static final long LOCK_KEY = 0x62726169_6e000001L;
     private static final Pattern NAME = Pattern.compile("events_y(\\d{4})m(\\d{2})");
     private static final int DELETE_BATCH = 50_000;
+    private static final String PARTITIONS_SQL = Resources.text("/db/queries/db/partitions.sql");
+    private static final String EXPIRE_KEYS_SQL = Resources.text("/db/queries/db/expire-event-keys.sql");
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -98,10 +101,7 @@ public final class PartitionMaintenance implements Job {
             long keys = 0;
             int n;
             do {
-                n = h.createUpdate("""
-                        delete from event_keys where (event_id, agent_id) in
-                          (select event_id, agent_id from event_keys where ts < :h limit :n)""")
-                        .bind("h", horizon).bind("n", DELETE_BATCH).execute();
+                n = h.createUpdate(EXPIRE_KEYS_SQL).bind("h", horizon).bind("n", DELETE_BATCH).execute();
                 keys += n;
             } while (n == DELETE_BATCH);
             return new Report(true, created, dropped, keys);
@@ -125,10 +125,7 @@ public final class PartitionMaintenance implements Job {
     }
 
     public static List<String> partitions(Handle h) {
-        return h.createQuery("""
-                        select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
-                        where i.inhparent = 'events'::regclass order by c.relname""")
-                .mapTo(String.class).list();
+        return h.createQuery(PARTITIONS_SQL).mapTo(String.class).list();
     }
 
     static String name(YearMonth m) {

@@ -1,5 +1,6 @@
 package dev.brain.ingest;
 
+import dev.brain.config.Resources;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,15 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentActivity implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentActivity.class);
-    private static final String FLUSH_SQL = """
-            with v as (select * from unnest(cast(:ids as text[]), cast(cast(:seen as text[]) as timestamptz[]), cast(:versions as text[]))
-                         as v(id, seen, version)),
-            locked as (select a.id from agents a join v on v.id = a.id for update of a skip locked),
-            updated as (
-              update agents a set last_seen_at = greatest(a.last_seen_at, v.seen), version = coalesce(v.version, a.version)
-              from v where a.id = v.id and a.id in (select id from locked)
-                and (a.last_seen_at is null or a.last_seen_at < v.seen or (v.version is not null and a.version is distinct from v.version)))
-            select v.id from v where v.id in (select id from locked) or not exists (select 1 from agents a where a.id = v.id)""";
+    private static final String FLUSH_SQL = Resources.text("/db/queries/ingest/agent-activity.sql");
     private final Jdbi jdbi;
     private final ConcurrentHashMap<String, Seen> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;

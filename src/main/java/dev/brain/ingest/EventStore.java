@@ -1,6 +1,7 @@
 package dev.brain.ingest;
 
 import dev.brain.auth.Principal;
+import dev.brain.config.Resources;
 import dev.brain.error.DatabaseFailure;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,10 +46,7 @@ public final class EventStore {
                 from input i join fresh f using (event_id)""").toString();
     }
 
-    private static final String INSERT_REJECTED = """
-            insert into rejected_events (customer_id, agent_id, event_id, event_index, code, request_id)
-            select :customer, :agent, e, i, c, :requestId
-            from unnest(cast(:eventIds as text[]), cast(:indexes as int[]), cast(:codes as text[])) as t(e, i, c)""";
+    private static final String INSERT_REJECTED = Resources.text("/db/queries/ingest/insert-rejected.sql");
 
     private final Jdbi jdbi;
     private final DataSource dataSource;

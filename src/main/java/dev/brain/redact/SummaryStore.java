@@ -1,5 +1,6 @@
 package dev.brain.redact;
 
+import dev.brain.config.Resources;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -7,6 +8,8 @@ import org.jdbi.v3.core.Jdbi;
  * agent and event_id, which together name one event (an event_id is unique per agent only).
  */
 public final class SummaryStore {
+    private static final String REDACTED_SQL = Resources.text("/db/queries/redact/summary-redacted.sql");
+    private static final String FAILED_SQL = Resources.text("/db/queries/redact/summary-failed.sql");
     private final Jdbi jdbi;
 
     public SummaryStore(Jdbi jdbi) {
@@ -14,18 +17,14 @@ public final class SummaryStore {
     }
 
     public void redacted(RedactionQueue.Job job, String redacted) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        update events set summary_redacted = :redacted, payload = payload - 'summary_failed'
-                        where customer_id = :customer and ts = :ts and agent_id = :agent and event_id = cast(:id as uuid)""")
+        jdbi.useHandle(h -> h.createUpdate(REDACTED_SQL)
                 .bind("redacted", redacted).bind("customer", job.customerId()).bind("agent", job.agentId()).bind("ts", job.ts())
                 .bind("id", job.eventId().toString())
                 .execute());
     }
 
     public void failed(RedactionQueue.Job job) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        update events set summary_redacted = null, payload = payload || '{"summary_failed": true}'::jsonb
-                        where customer_id = :customer and ts = :ts and agent_id = :agent and event_id = cast(:id as uuid)""")
+        jdbi.useHandle(h -> h.createUpdate(FAILED_SQL)
                 .bind("customer", job.customerId()).bind("agent", job.agentId()).bind("ts", job.ts()).bind("id", job.eventId().toString())
                 .execute());
     }

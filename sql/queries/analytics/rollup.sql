@@ -1,4 +1,4 @@
--- One pass over the events with lo < id <= hi, folded into every rollup (dev.brain.analytics.RollupJob).
+-- One pass over the events with lo < id <= hi, folded into every rollup (dev.brain.analytics.RollupFold).
 -- A number beyond the wire contract's bounds (:max_*, from EventValidator) fails the statement, and the
 -- job then sets its event aside.
 with e as materialized (
