@@ -347,7 +347,7 @@ public final class Engine {
 
     private void logRejections(String body) {
         try {
-            Object parsed = Json.parse(body);
+            Object parsed = JsonReader.parse(body);
             Object rejected = parsed instanceof Map ? ((Map<?, ?>) parsed).get("rejected") : null;
             if (rejected instanceof List) {
                 for (Object r : (List<?>) rejected) {
