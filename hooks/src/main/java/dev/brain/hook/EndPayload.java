@@ -10,7 +10,7 @@ import java.util.Set;
 
 /** The {@code session.end} payload from a session's log and its transcripts (SPEC §4.1, plus a few extra fields). */
 final class EndPayload {
-    static final int MAX_SUMMARY = 4000;
+    private static final int MAX_SUMMARY = 4000;
     private static final int MAX_TOOL_CALLS = 1000;
     // The SDK refuses payloads over ~31 KiB; tool calls are what grows, so they are thinned below this first.
     private static final int TOOL_CALL_BYTES = 24 * 1024;

@@ -55,10 +55,6 @@ record HookInput(Map<String, Object> fields) {
         return v instanceof Number n && n.doubleValue() >= 0 && !Double.isNaN(n.doubleValue()) ? n.longValue() : -1;
     }
 
-    boolean flag(String name) {
-        return Boolean.TRUE.equals(fields.get(name));
-    }
-
     String event() {
         return text("hook_event_name");
     }
