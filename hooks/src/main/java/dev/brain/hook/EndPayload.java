@@ -10,7 +10,7 @@ import java.util.Set;
 
 /** The {@code session.end} payload from a session's log and its transcripts (SPEC §4.1, plus a few extra fields). */
 final class EndPayload {
-    static final int MAX_SUMMARY = 4000;
+    private static final int MAX_SUMMARY = 4000;
     private static final int MAX_TOOL_CALLS = 1000;
     // The SDK refuses payloads over ~31 KiB; tool calls are what grows, so they are thinned below this first.
     private static final int TOOL_CALL_BYTES = 24 * 1024;
@@ -18,21 +18,21 @@ final class EndPayload {
     private EndPayload() {
     }
 
-    static Map<String, Object> build(List<String[]> records, Transcript.Result transcript, Prices prices,
+    static Map<String, Object> build(List<SessionRecord> records, Transcript.Result transcript, Prices prices,
                                      String category, long durationMillis, String endReason) {
         Map<String, Object> p = new LinkedHashMap<>();
         String failure = null;
         String escalation = null;
-        for (String[] r : records) {
-            if (r[0].equals("fail")) {
-                failure = Adapter.field(r, 2);
-            } else if (r[0].equals("escalate") && escalation == null) {
-                escalation = Adapter.field(r, 2);
+        for (SessionRecord r : records) {
+            if (r instanceof SessionRecord.Fail fail) {
+                failure = fail.reason();
+            } else if (r instanceof SessionRecord.Escalate escalate && escalation == null) {
+                escalation = escalate.reason();
             }
         }
         p.put("status", failure != null ? "failed" : escalation != null ? "escalated" : "success");
         p.put("category", category);
-        p.put("source", Adapter.SOURCE);
+        p.put("source", HookEventHandler.SOURCE);
         if (durationMillis >= 0) {
             p.put("duration_ms", durationMillis);
         }
@@ -44,7 +44,7 @@ final class EndPayload {
         }
         llmUsage(p, transcript, prices);
         if (transcript.lastAssistantText() != null) {
-            p.put("summary_raw", Adapter.oneLine(transcript.lastAssistantText(), MAX_SUMMARY));
+            p.put("summary_raw", Text.oneLine(transcript.lastAssistantText(), MAX_SUMMARY));
         }
         if (failure != null || escalation != null) {
             p.put("failure_reason", failure != null ? failure : escalation);
@@ -55,29 +55,29 @@ final class EndPayload {
 
     // In log order; a call without duration_ms is timed from its PreToolUse, else counted as 0 ms. Then the
     // finished calls the transcripts hold whose (async) hook had not been logged yet, timed from the transcript.
-    private static List<Map<String, Object>> toolCalls(List<String[]> records, Map<String, Transcript.ToolUse> transcript) {
+    private static List<Map<String, Object>> toolCalls(List<SessionRecord> records, Map<String, Transcript.ToolUse> transcript) {
         Map<String, Long> pre = new HashMap<>();
         Set<String> logged = new HashSet<>();
         boolean identified = true;
         List<Map<String, Object>> calls = new ArrayList<>();
-        for (String[] r : records) {
-            if (r[0].equals("pre") && Adapter.field(r, 2) != null) {
-                pre.put(r[2], Adapter.parse(r[1], -1));
-            } else if (r[0].equals("tool") && r.length >= 5) {
-                if (Adapter.field(r, 5) != null) {
-                    logged.add(r[5]);
+        for (SessionRecord r : records) {
+            if (r instanceof SessionRecord.Pre p) {
+                pre.put(p.toolUseId(), p.at());
+            } else if (r instanceof SessionRecord.Tool tool) {
+                if (tool.toolUseId() != null) {
+                    logged.add(tool.toolUseId());
                 } else {
                     identified = false;
                 }
-                long ms = Adapter.parse(r[3], -1);
-                Long began = Adapter.field(r, 5) == null ? null : pre.get(r[5]);
+                long ms = tool.durationMs();
+                Long began = tool.toolUseId() == null ? null : pre.get(tool.toolUseId());
                 if (ms < 0 && began != null && began >= 0) {
-                    ms = Math.max(0, Adapter.parse(r[1], began) - began);
+                    ms = Math.max(0, (tool.at() < 0 ? began : tool.at()) - began);
                 }
                 Map<String, Object> call = new LinkedHashMap<>();
-                call.put("name", Adapter.orElse(r[2], "unknown"));
+                call.put("name", Text.orElse(tool.name(), "unknown"));
                 call.put("ms", Math.max(0, ms));
-                call.put("ok", r[4].equals("1"));
+                call.put("ok", tool.ok());
                 calls.add(call);
             }
         }

@@ -1,10 +1,12 @@
 package dev.brain.hook;
 
+import dev.brain.sdk.internal.JsonReader;
+
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The few fields of a hook's stdin the adapter reads; every one may be missing. */
+/** The few fields of a hook's stdin the hook reads; every one may be missing. */
 record HookInput(Map<String, Object> fields) {
     private static final String[] SALVAGED = {"hook_event_name", "session_id", "transcript_path", "cwd", "source",
             "model", "tool_name", "tool_use_id", "error", "error_details", "reason", "notification_type", "message",
@@ -51,10 +53,6 @@ record HookInput(Map<String, Object> fields) {
     long count(String name) {
         Object v = fields.get(name);
         return v instanceof Number n && n.doubleValue() >= 0 && !Double.isNaN(n.doubleValue()) ? n.longValue() : -1;
-    }
-
-    boolean flag(String name) {
-        return Boolean.TRUE.equals(fields.get(name));
     }
 
     String event() {

@@ -26,7 +26,7 @@ public final class Main {
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         try {
             if (args.length > 0 && args[0].equals("--cds-training")) {
-                CdsTraining.run(started);
+                ClassDataTraining.run(started);
             } else {
                 run(readAll(System.in), Settings.from(System::getenv), started);
             }
@@ -42,12 +42,12 @@ public final class Main {
             return;
         }
         HookInput in = HookInput.parse(stdin);
-        Adapter adapter = new Adapter(settings, started);
+        HookEventHandler handler = new HookEventHandler(settings, started);
         try {
-            adapter.handle(in);
+            handler.handle(in);
         } finally {
             String event = in.event() == null ? "" : in.event();
-            adapter.finish(switch (event) {
+            handler.finish(switch (event) {
                 case "SessionEnd" -> settings.endBudget();
                 case "SessionStart" -> settings.startBudget();
                 default -> Duration.ZERO;

@@ -34,7 +34,7 @@ final class SessionLog {
         return new SessionLog(dir.resolve(fileName(sessionId)));
     }
 
-    static void ensureDir(Path dir) throws IOException {
+    private static void ensureDir(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
             try {
@@ -87,7 +87,8 @@ final class SessionLog {
     }
 
     /** Appends one record; tabs and line breaks inside fields become spaces. */
-    void append(String... fields) throws IOException {
+    void append(SessionRecord record) throws IOException {
+        String[] fields = record.fields();
         StringBuilder line = new StringBuilder(64);
         for (int i = 0; i < fields.length; i++) {
             if (i > 0) {
@@ -104,13 +105,14 @@ final class SessionLog {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
-    /** Every record, split into fields; an unreadable log reads as empty. */
-    List<String[]> records() {
-        List<String[]> out = new ArrayList<>();
+    /** Every record this version knows, in order; an unreadable log reads as empty. */
+    List<SessionRecord> records() {
+        List<SessionRecord> out = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.isEmpty()) {
-                    out.add(line.split("\t", -1));
+                SessionRecord record = line.isEmpty() ? null : SessionRecord.read(line.split("\t", -1));
+                if (record != null) {
+                    out.add(record);
                 }
             }
         } catch (IOException | RuntimeException e) {

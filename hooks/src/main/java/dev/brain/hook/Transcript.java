@@ -1,5 +1,7 @@
 package dev.brain.hook;
 
+import dev.brain.sdk.internal.JsonReader;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,7 +115,7 @@ final class Transcript {
     private void line(String line, boolean main) {
         boolean assistant = line.contains("\"assistant\"");
         if (main && first == null && line.contains("\"timestamp\"")) {
-            first = timestamp(line);
+            first = instant(object(line));
         }
         if (!assistant) {
             if (main && line.contains("\"cost-state\"")) {
@@ -224,18 +226,6 @@ final class Transcript {
             }
         }
         return parts.isEmpty() ? null : String.join(" ", parts);
-    }
-
-    private static Instant timestamp(String line) {
-        Map<?, ?> o = object(line);
-        if (o != null && o.get("timestamp") instanceof String ts) {
-            try {
-                return Instant.parse(ts);
-            } catch (DateTimeParseException notOne) {
-                return null;
-            }
-        }
-        return null;
     }
 
     private static Map<?, ?> object(String line) {

@@ -2,6 +2,7 @@ package dev.brain.hook;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.brain.sdk.internal.JsonReader;
 
 import java.io.IOException;
 import java.io.OutputStream;

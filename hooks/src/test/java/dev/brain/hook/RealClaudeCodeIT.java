@@ -1,6 +1,7 @@
 package dev.brain.hook;
 
 import dev.brain.sdk.e2e.RealBrain;
+import dev.brain.sdk.internal.JsonReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -26,7 +26,7 @@ class TranscriptTest {
         assertEquals(new Usage("claude-sonnet-4-5-20250929", 27, 100, 20, 310, 83), sonnet);
         assertEquals(TranscriptFixture.SONNET_INPUT, sonnet.allInput());
         assertEquals(new Usage("claude-haiku-4-5-20251001", 120, 0, 0, 30, 23), t.usage().get("claude-haiku-4-5-20251001"));
-        assertEquals(TranscriptFixture.SUMMARY, Adapter.oneLine(t.lastAssistantText(), 4000));
+        assertEquals(TranscriptFixture.SUMMARY, Text.oneLine(t.lastAssistantText(), 4000));
         assertEquals("2026-04-29T10:00:00Z", t.firstTimestamp().toString());
         assertTrue(t.costUsd().isEmpty());
     }
@@ -44,13 +44,13 @@ class TranscriptTest {
                         + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_logged\",\"content\":\"x\"},"
                         + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_late\",\"content\":\"exit 2\",\"is_error\":true}]}}") + "\n");
         Transcript.Result t = Transcript.read(main, Map.of());
-        List<String[]> log = List.<String[]>of(new String[] {"tool", "1", "Read", "40", "1", "toolu_logged"});
+        List<SessionRecord> log = List.of(SessionRecord.read(new String[] {"tool", "1", "Read", "40", "1", "toolu_logged"}));
 
         Object calls = EndPayload.build(log, t, Prices.load(null), "c", 1000, "other").get("tool_calls");
 
         // The logged call as logged; the late one from the transcript (2.5 s, failed); the unfinished one not at all.
         assertEquals(List.of(Map.of("name", "Read", "ms", 40L, "ok", true), Map.of("name", "Bash", "ms", 2500L, "ok", false)), calls);
-        List<String[]> unidentified = List.<String[]>of(new String[] {"tool", "1", "Read", "40", "1", ""});
+        List<SessionRecord> unidentified = List.of(SessionRecord.read(new String[] {"tool", "1", "Read", "40", "1", ""}));
         assertEquals(1, ((List<?>) EndPayload.build(unidentified, t, Prices.load(null), "c", 1000, "other").get("tool_calls")).size(),
                 "without tool_use_ids nothing is matched, so nothing is added twice");
     }

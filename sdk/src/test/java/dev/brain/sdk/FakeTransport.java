@@ -1,6 +1,6 @@
 package dev.brain.sdk;
 
-import dev.brain.sdk.internal.Json;
+import dev.brain.sdk.internal.TestJson;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +34,7 @@ final class FakeTransport implements Transport {
     @Override
     @SuppressWarnings("unchecked")
     public Response send(byte[] body) throws IOException, InterruptedException {
-        Map<String, Object> parsed = (Map<String, Object>) Json.parse(new String(body, StandardCharsets.UTF_8));
+        Map<String, Object> parsed = (Map<String, Object>) TestJson.parse(new String(body, StandardCharsets.UTF_8));
         List<Map<String, Object>> events = (List<Map<String, Object>>) parsed.get("events");
         if (delayMillis > 0) {
             Thread.sleep(delayMillis);

@@ -1,7 +1,7 @@
 package dev.brain.sdk;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.brain.sdk.internal.Json;
+import dev.brain.sdk.internal.TestJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +40,7 @@ class HttpTransportTest {
                 body = in.readAllBytes();
             }
             synchronized (bodies) {
-                bodies.add((Map<String, Object>) Json.parse(new String(body, StandardCharsets.UTF_8)));
+                bodies.add((Map<String, Object>) TestJson.parse(new String(body, StandardCharsets.UTF_8)));
                 headers.add(exchange.getRequestMethod() + " " + exchange.getRequestURI()
                         + " auth=" + exchange.getRequestHeaders().getFirst("Authorization")
                         + " type=" + exchange.getRequestHeaders().getFirst("Content-Type")

@@ -2,6 +2,7 @@ package dev.brain.sdk.internal;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** A caller-supplied payload from {@code track}: well-known fields are capped to the brain's limits. */
 public final class MapPayload implements Payload {
@@ -17,17 +18,7 @@ public final class MapPayload implements Payload {
             return false;
         }
         Json.Caps caps = level == 0 ? Json.Caps.NORMAL : Json.Caps.TIGHT;
-        out.append('{');
-        boolean first = true;
-        for (Map.Entry<?, ?> e : fields.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            String key = String.valueOf(e.getKey());
-            Object value = e.getValue();
-            Json.string(out, key, 256);
-            out.append(':');
+        writeObject(out, (key, value) -> {
             int cap = Limits.forField(key);
             if (cap > 0 && value instanceof String) {
                 Json.string(out, (String) value, cap);
@@ -36,9 +27,25 @@ public final class MapPayload implements Payload {
             } else {
                 Json.value(out, value, caps);
             }
+        });
+        return true;
+    }
+
+    // The fields as one JSON object, keys capped, each value written by {@code values}.
+    private void writeObject(StringBuilder out, BiConsumer<String, Object> values) {
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<?, ?> e : fields.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            String key = String.valueOf(e.getKey());
+            Json.string(out, key, 256);
+            out.append(':');
+            values.accept(key, e.getValue());
         }
         out.append('}');
-        return true;
     }
 
     private static void toolCalls(StringBuilder out, Collection<?> calls, Json.Caps caps) {
@@ -61,22 +68,12 @@ public final class MapPayload implements Payload {
     }
 
     private void writeToolCall(StringBuilder out, Json.Caps caps) {
-        out.append('{');
-        boolean first = true;
-        for (Map.Entry<?, ?> e : fields.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            String key = String.valueOf(e.getKey());
-            Json.string(out, key, 256);
-            out.append(':');
-            if ("name".equals(key) && e.getValue() instanceof String) {
-                Json.string(out, (String) e.getValue(), Limits.SHORT_STRING);
+        writeObject(out, (key, value) -> {
+            if ("name".equals(key) && value instanceof String) {
+                Json.string(out, (String) value, Limits.SHORT_STRING);
             } else {
-                Json.value(out, e.getValue(), caps);
+                Json.value(out, value, caps);
             }
-        }
-        out.append('}');
+        });
     }
 }

@@ -1,27 +1,20 @@
 package dev.brain.sdk.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32;
 
 /**
  * Where serialized events wait until the brain has them: one file per batch, each line a CRC32
@@ -31,8 +24,6 @@ import java.util.zip.CRC32;
  * directory cannot be written, batches wait in memory instead, bounded in events.
  */
 public final class Spool {
-    private static final String SUFFIX = ".jsonl";
-
     private final Path dir;
     private final long maxBytes;
     private final int memoryCapacity;
@@ -90,21 +81,11 @@ public final class Spool {
     }
 
     private boolean writeFile(List<byte[]> envelopes) {
-        String name = String.format("%013d-%06d-%s-%d%s", System.currentTimeMillis(), sequence++ % 1_000_000, pid,
-                envelopes.size(), SUFFIX);
+        String name = SpoolFiles.name(System.currentTimeMillis(), sequence++, pid, envelopes.size());
         Path tmp = dir.resolve("." + name + ".tmp");
         try {
-            ensureDirectory();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(envelopes.size() * 512);
-            CRC32 crc = new CRC32();
-            for (byte[] line : envelopes) {
-                crc.reset();
-                crc.update(line);
-                bytes.write(String.format("%08x ", crc.getValue()).getBytes(StandardCharsets.US_ASCII));
-                bytes.write(line);
-                bytes.write('\n');
-            }
-            Files.write(tmp, bytes.toByteArray(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            SpoolFiles.ensureDirectory(dir, log);
+            Files.write(tmp, SpoolFiles.encode(envelopes), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             if (diskBroken) {
                 diskBroken = false;
@@ -113,7 +94,7 @@ public final class Spool {
             enforceBound();
             return true;
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(tmp);
+            SpoolFiles.deleteQuietly(tmp);
             if (!diskBroken) {
                 diskBroken = true;
                 log.warn("cannot write the spool directory " + dir + "; keeping events in memory", e);
@@ -122,24 +103,12 @@ public final class Spool {
         }
     }
 
-    private void ensureDirectory() throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        Files.createDirectories(dir);
-        try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException | IOException e) {
-            log.debug("spool directory permissions left as they are: " + e);
-        }
-    }
-
     private void enforceBound() throws IOException {
         List<Path> files = list();
         long total = 0;
         long[] sizes = new long[files.size()];
         for (int i = 0; i < files.size(); i++) {
-            sizes[i] = sizeOf(files.get(i));
+            sizes[i] = SpoolFiles.sizeOf(files.get(i));
             total += sizes[i];
         }
         for (int i = 0; i < files.size() && total > maxBytes; i++) {
@@ -147,9 +116,9 @@ public final class Spool {
             if (oldest.equals(sending)) {
                 continue;
             }
-            if (deleteQuietly(oldest)) {
+            if (SpoolFiles.deleteQuietly(oldest)) {
                 total -= sizes[i];
-                long lost = countInName(oldest);
+                long lost = SpoolFiles.countInName(oldest);
                 dropped.addAndGet(lost);
                 log.warn("spool over " + maxBytes + " bytes: dropped the oldest " + lost + " events", null);
             }
@@ -158,22 +127,7 @@ public final class Spool {
 
     /** Spooled batch files, oldest first. */
     public List<Path> list() {
-        if (dir == null || !Files.isDirectory(dir)) {
-            return Collections.emptyList();
-        }
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path p : stream) {
-                String name = p.getFileName().toString();
-                if (name.endsWith(SUFFIX) && !name.startsWith(".")) {
-                    files.add(p);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            log.debug("cannot list the spool directory: " + e);
-        }
-        Collections.sort(files);
-        return files;
+        return dir == null ? List.of() : SpoolFiles.list(dir, log);
     }
 
     /** Locks and reads {@code file}; null when another process has it, it is gone, or nothing in it is readable. */
@@ -194,21 +148,21 @@ public final class Spool {
                 channel.close();
                 return null;
             }
-            List<byte[]> envelopes = parse(file, readAll(channel));
+            List<byte[]> envelopes = parse(file, SpoolFiles.readAll(channel));
             if (envelopes.isEmpty()) {
                 sending = null;
                 channel.close();
-                deleteQuietly(file);
+                SpoolFiles.deleteQuietly(file);
                 return null;
             }
             return new Batch(envelopes, file, channel);
         } catch (NoSuchFileException e) {
             sending = null;
-            closeQuietly(channel);
+            SpoolFiles.closeQuietly(channel);
             return null;
         } catch (IOException | RuntimeException e) {
             sending = null;
-            closeQuietly(channel);
+            SpoolFiles.closeQuietly(channel);
             log.debug("cannot read spool file " + file + ": " + e);
             return null;
         }
@@ -236,10 +190,10 @@ public final class Spool {
     /** The brain has the batch (or never will): forget it. */
     public void complete(Batch b) {
         if (b.file != null) {
-            if (!deleteQuietly(b.file) && Files.exists(b.file)) {
+            if (!SpoolFiles.deleteQuietly(b.file) && Files.exists(b.file)) {
                 deliveredButUndeletable.add(b.file);
             }
-            closeQuietly(b.channel);
+            SpoolFiles.closeQuietly(b.channel);
             sending = null;
         }
     }
@@ -247,7 +201,7 @@ public final class Spool {
     /** The batch must be sent again later. */
     public synchronized void release(Batch b) {
         if (b.file != null) {
-            closeQuietly(b.channel);
+            SpoolFiles.closeQuietly(b.channel);
             sending = null;
         } else {
             memory.addFirst(b);
@@ -270,28 +224,8 @@ public final class Spool {
 
     private List<byte[]> parse(Path file, byte[] content) {
         List<byte[]> good = new ArrayList<>();
-        int bad = 0;
-        int start = 0;
-        CRC32 crc = new CRC32();
-        for (int i = 0; i <= content.length; i++) {
-            if (i < content.length && content[i] != '\n') {
-                continue;
-            }
-            int len = i - start;
-            if (len > 0) {
-                if (i == content.length) {
-                    bad++;
-                } else if (len > 9 && content[start + 8] == ' ' && crcMatches(crc, content, start, len)) {
-                    byte[] line = new byte[len - 9];
-                    System.arraycopy(content, start + 9, line, 0, line.length);
-                    good.add(line);
-                } else {
-                    bad++;
-                }
-            }
-            start = i + 1;
-        }
-        long lost = Math.max(bad, countInName(file) - good.size());
+        int bad = SpoolFiles.decode(content, good);
+        long lost = Math.max(bad, SpoolFiles.countInName(file) - good.size());
         if (lost > 0) {
             dropped.addAndGet(lost);
             log.warn("spool file " + file.getFileName() + " is damaged: skipped " + lost + " events", null);
@@ -299,64 +233,9 @@ public final class Spool {
         return good;
     }
 
-    private static boolean crcMatches(CRC32 crc, byte[] content, int start, int len) {
-        long expected;
-        try {
-            expected = Long.parseLong(new String(content, start, 8, StandardCharsets.US_ASCII), 16);
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        crc.reset();
-        crc.update(content, start + 9, len - 9);
-        return crc.getValue() == expected;
-    }
 
-    private static byte[] readAll(FileChannel channel) throws IOException {
-        long size = channel.size();
-        if (size > 64L * 1024 * 1024) {
-            throw new IOException("spool file too large: " + size);
-        }
-        ByteBuffer buf = ByteBuffer.allocate((int) size);
-        while (buf.hasRemaining() && channel.read(buf) >= 0) {
-            // keep reading
-        }
-        return buf.array();
-    }
 
-    private static long countInName(Path file) {
-        String name = file.getFileName().toString();
-        int dash = name.lastIndexOf('-');
-        int dot = name.lastIndexOf('.');
-        try {
-            return dash < 0 || dot < dash ? 0 : Long.parseLong(name.substring(dash + 1, dot));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
 
-    private static long sizeOf(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
 
-    private static boolean deleteQuietly(Path p) {
-        try {
-            return Files.deleteIfExists(p);
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
 
-    private static void closeQuietly(FileChannel c) {
-        try {
-            if (c != null) {
-                c.close();
-            }
-        } catch (IOException e) {
-            // nothing to do: the lock goes with the channel
-        }
-    }
 }

@@ -4,7 +4,7 @@ import dev.brain.sdk.Brain;
 import dev.brain.sdk.Session;
 import dev.brain.sdk.Transport;
 import dev.brain.sdk.internal.HttpTransport;
-import dev.brain.sdk.internal.Json;
+import dev.brain.sdk.internal.TestJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +38,7 @@ class EndToEndTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> payload(String[] row) {
-        return (Map<String, Object>) Json.parse(row[3]);
+        return (Map<String, Object>) TestJson.parse(row[3]);
     }
 
     private static List<String[]> ofType(List<String[]> rows, String type) {

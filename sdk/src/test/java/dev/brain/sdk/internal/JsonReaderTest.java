@@ -1,7 +1,9 @@
-package dev.brain.hook;
+package dev.brain.sdk.internal;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,11 +32,20 @@ class JsonReaderTest {
     }
 
     @Test
-    void a_truncated_hook_payload_is_salvaged_field_by_field() {
-        HookInput in = HookInput.parse("{\"session_id\":\"s1\",\"hook_event_name\":\"PostToolUse\",\"tool_name\":\"Read\","
-                + "\"tool_use_id\":\"t1\",\"duration_ms\":12,\"tool_response\":{\"content\":\"cut here");
-        assertEquals("PostToolUse", in.event());
-        assertEquals("Read", in.text("tool_name"));
-        assertEquals(12, in.count("duration_ms"));
+    void nesting_beyond_the_cap_is_malformed_not_a_stack_overflow() {
+        String deep = "[".repeat(200) + "]".repeat(200);
+        assertThrows(JsonReader.Malformed.class, () -> JsonReader.parse(deep));
+        assertThrows(JsonReader.Malformed.class, () -> JsonReader.scalars("{\"a\":" + deep + "}"));
+    }
+
+    @Test
+    void what_the_writer_writes_reads_back() {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("text", "tab\there \"quoted\" \\ and \u00e9 \ud83d\ude00");
+        value.put("numbers", Arrays.asList(0L, -7L, Long.MAX_VALUE, 2.5, null));
+        value.put("nested", Map.of("ok", true));
+        StringBuilder out = new StringBuilder();
+        Json.value(out, value, Json.Caps.NORMAL);
+        assertEquals(value, JsonReader.parse(out.toString()));
     }
 }

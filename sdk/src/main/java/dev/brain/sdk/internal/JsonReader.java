@@ -1,4 +1,4 @@
-package dev.brain.hook;
+package dev.brain.sdk.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small, strict JSON reader: objects become maps, arrays lists, numbers Long or Double. In
- * {@link #scalars} mode only the top level is kept and nested values are skipped unread, so a
- * hook payload's large {@code tool_input}/{@code tool_response} cost a scan, not a tree.
+ * The SDK's JSON reader, small and strict: objects become maps, arrays lists, whole numbers Long,
+ * other numbers Double. In {@link #scalars} mode only the top level is kept and nested values are
+ * skipped unread, so a hook payload's large {@code tool_input}/{@code tool_response} cost a scan, not a tree.
  */
-final class JsonReader {
+public final class JsonReader {
     private static final int MAX_DEPTH = 64;
 
     private final String s;
@@ -21,16 +21,14 @@ final class JsonReader {
     }
 
     /** Thrown on anything that is not one well-formed JSON value. */
-    static final class Malformed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
+    public static final class Malformed extends RuntimeException {
         Malformed(String message) {
             super(message, null, false, false);
         }
     }
 
     /** The whole value as a tree. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         JsonReader r = new JsonReader(text);
         Object v = r.value(0);
         r.end();
@@ -38,37 +36,13 @@ final class JsonReader {
     }
 
     /** The top-level object's string, number and boolean fields; nested objects and arrays are skipped. */
-    static Map<String, Object> scalars(String text) {
+    public static Map<String, Object> scalars(String text) {
         JsonReader r = new JsonReader(text);
         r.space();
-        r.expect('{');
-        Map<String, Object> out = new LinkedHashMap<>();
-        r.space();
-        if (r.peek() == '}') {
-            r.pos++;
-        } else {
-            while (true) {
-                r.space();
-                String key = r.string();
-                r.space();
-                r.expect(':');
-                r.space();
-                char c = r.peek();
-                if (c == '{' || c == '[') {
-                    r.skip(c, 1);
-                } else {
-                    Object v = r.value(1);
-                    if (v != null) {
-                        out.put(key, v);
-                    }
-                }
-                r.space();
-                if (r.next() == '}') {
-                    break;
-                }
-                r.back(',');
-            }
+        if (r.peek() != '{') {
+            throw new Malformed("expected '{' at " + r.pos);
         }
+        Map<String, Object> out = r.object(0, true);
         r.end();
         return out;
     }
@@ -80,7 +54,7 @@ final class JsonReader {
         space();
         char c = peek();
         switch (c) {
-            case '{': return object(depth);
+            case '{': return object(depth, false);
             case '[': return array(depth);
             case '"': return string();
             case 't': return literal("true", Boolean.TRUE);
@@ -90,7 +64,8 @@ final class JsonReader {
         }
     }
 
-    private Map<String, Object> object(int depth) {
+    // With skipNested (scalars), nested objects and arrays are scanned past and nulls left out.
+    private Map<String, Object> object(int depth, boolean skipNested) {
         pos++;
         Map<String, Object> out = new LinkedHashMap<>();
         space();
@@ -103,7 +78,16 @@ final class JsonReader {
             String key = string();
             space();
             expect(':');
-            out.put(key, value(depth + 1));
+            space();
+            char c = peek();
+            if (skipNested && (c == '{' || c == '[')) {
+                skip(depth + 1);
+            } else {
+                Object v = value(depth + 1);
+                if (v != null || !skipNested) {
+                    out.put(key, v);
+                }
+            }
             space();
             if (next() == '}') {
                 return out;
@@ -131,13 +115,16 @@ final class JsonReader {
     }
 
     // Skips a nested object or array without building it: only brackets and strings matter.
-    private void skip(char open, int depth) {
+    private void skip(int depth) {
         int level = 0;
         while (true) {
             char c = next();
             if (c == '"') {
-                pos--;
-                skipString();
+                while ((c = next()) != '"') {
+                    if (c == '\\') {
+                        next();
+                    }
+                }
             } else if (c == '{' || c == '[') {
                 if (++level + depth > MAX_DEPTH) {
                     throw new Malformed("nested deeper than " + MAX_DEPTH);
@@ -146,19 +133,6 @@ final class JsonReader {
                 if (--level == 0) {
                     return;
                 }
-            }
-        }
-    }
-
-    private void skipString() {
-        pos++;
-        while (true) {
-            char c = next();
-            if (c == '"') {
-                return;
-            }
-            if (c == '\\') {
-                next();
             }
         }
     }
@@ -211,19 +185,12 @@ final class JsonReader {
 
     private Object number() {
         int start = pos;
-        boolean integral = true;
-        while (pos < s.length()) {
-            char c = s.charAt(pos);
-            if (c == '.' || c == 'e' || c == 'E') {
-                integral = false;
-            } else if (!(c == '-' || c == '+' || (c >= '0' && c <= '9'))) {
-                break;
-            }
+        while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
             pos++;
         }
         String text = s.substring(start, pos);
         try {
-            if (integral) {
+            if (text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
                 try {
                     return Long.parseLong(text);
                 } catch (NumberFormatException tooBig) {
@@ -245,11 +212,7 @@ final class JsonReader {
     }
 
     private void space() {
-        while (pos < s.length()) {
-            char c = s.charAt(pos);
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                return;
-            }
+        while (pos < s.length() && " \n\r\t".indexOf(s.charAt(pos)) >= 0) {
             pos++;
         }
     }
@@ -268,9 +231,8 @@ final class JsonReader {
     }
 
     private void expect(char c) {
-        if (next() != c) {
-            throw new Malformed("expected '" + c + "' at " + (pos - 1));
-        }
+        next();
+        back(c);
     }
 
     private void back(char c) {

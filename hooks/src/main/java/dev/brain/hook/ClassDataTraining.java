@@ -12,8 +12,8 @@ import java.util.stream.Stream;
  * and an endpoint nobody listens on, so a class-data archive dumped at exit holds every class a
  * real invocation loads. Sends nothing anywhere.
  */
-final class CdsTraining {
-    private CdsTraining() {
+final class ClassDataTraining {
+    private ClassDataTraining() {
     }
 
     static void run(long started) throws IOException {
@@ -45,5 +45,4 @@ final class CdsTraining {
             }
         }
     }
-
 }
