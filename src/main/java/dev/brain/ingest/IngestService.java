@@ -164,7 +164,7 @@ public final class IngestService {
                 return p;
             }
             if (redaction.reserve(who.customerId())) {
-                jobs.add(new RedactionQueue.Job(e.eventId(), e.ts(), who.customerId(), who.agentId(), policy == SummaryPolicy.KEEP, raw));
+                jobs.add(new RedactionQueue.Job(e.eventId(), e.ts(), who.customerId(), who.agentId(), raw));
             } else {
                 redaction.count("queue_full");
                 p.put("summary_failed", true);

@@ -31,7 +31,7 @@ public interface PrivacyDao {
 
     /** Tier-C events (switch on) whose redaction failed and whose raw text was kept. */
     @SqlQuery("""
-            select e.event_id, e.ts, e.customer_id, e.agent_id, true as keep_raw, e.payload->>'summary_raw' as raw
+            select e.event_id, e.ts, e.customer_id, e.agent_id, e.payload->>'summary_raw' as raw
             from events e join customers c on c.id = e.customer_id
             where c.privacy_tier = 'c' and c.tier_c_enabled and (cast(:customer as text) is null or c.id = :customer)
               and jsonb_exists(e.payload, 'summary_failed') and jsonb_exists(e.payload, 'summary_raw')""")

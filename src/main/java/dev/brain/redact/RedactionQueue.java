@@ -31,8 +31,8 @@ import org.slf4j.MDC;
 public final class RedactionQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedactionQueue.class);
 
-    /** One summary to redact; `keepRaw` is true for Tier C (switch on), where the raw text is also stored. */
-    public record Job(UUID eventId, Instant ts, String customerId, String agentId, boolean keepRaw, String raw) {
+    /** One summary to redact, and which event's row gets the result. */
+    public record Job(UUID eventId, Instant ts, String customerId, String agentId, String raw) {
         @Override
         public String toString() {
             return "Job[" + eventId + "]";
