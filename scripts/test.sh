@@ -22,13 +22,15 @@ run() {
   if ! "${MVN[@]}" "$@"; then
     status=1
     case "$(scripts/test-summary.sh "$module")" in
-      *", 0 failed,"*) notes+=("$module: mvn $* failed outside the tests (see its output above)") ;;
+      *", 0 failed,"*) notes+=("${module/#./server}: mvn $* failed outside the tests (see its output above)") ;;
     esac
     return 1
   fi
 }
 
 finish() {
+  # Maven 3.8 ends even a quiet build with colour resets and no newline: the summary gets a line of its own.
+  echo
   [ ${#notes[@]} -eq 0 ] || printf '%s\n' "${notes[@]}"
   scripts/test-summary.sh "${modules[@]}"
   exit "$status"
