@@ -15,15 +15,8 @@ build:                ## the jars, no tests, and the class-data archive that hal
 run: build            ## local PostgreSQL (unless DATABASE_URL is set), migrate, demo key, serve
 	@scripts/run.sh
 
-test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_URL or the project-local one)
-	@if [ -z "$${TEST_DATABASE_URL:-}" ]; then TEST_DATABASE_URL=$$(scripts/pg-local.sh brain_test) || exit 1; fi && \
-	  export TEST_DATABASE_URL && \
-	  $(MVN) package -DskipTests && \
-	  $(MVN) test && \
-	  if [ -f sdk/pom.xml ]; then \
-	    if [ -z "$${BRAIN_SDK_TEST_DATABASE_URL:-}" ]; then BRAIN_SDK_TEST_DATABASE_URL=$$(scripts/pg-local.sh brain_sdk_test) || exit 1; fi && \
-	    BRAIN_SDK_TEST_DATABASE_URL="$$BRAIN_SDK_TEST_DATABASE_URL" $(MVN) -f sdk/pom.xml install; fi && \
-	  if [ -f hooks/pom.xml ]; then $(MVN) -f hooks/pom.xml verify; fi
+test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_URL or the project-local one); last line: N passed, N failed, N skipped
+	@MVN="$(MVN)" scripts/test.sh
 
 bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
 	@scripts/bench.sh IngestBench

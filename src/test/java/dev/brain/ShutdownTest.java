@@ -3,7 +3,12 @@ package dev.brain;
 import static dev.brain.support.Brain.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.brain.support.Await;
 import dev.brain.support.Brain;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,17 +26,28 @@ class ShutdownTest {
             blocker.setAutoCommit(false);
             blocker.createStatement().execute("lock table event_keys in access exclusive mode");
             var inFlight = CompletableFuture.supplyAsync(() -> brain.post(key, start("in-flight")).statusCode());
-            Thread.sleep(500);
+            Await.until("the ingest waits for the test's lock", () -> brain.count("select count(*) from pg_stat_activity"
+                    + " where datname = current_database() and wait_event_type = 'Lock'") > 0);
+            int port = brain.server.port();
             var closing = CompletableFuture.runAsync(brain.server::close);
-            Thread.sleep(500);
+            Await.until("shutdown has begun: new connections are refused", () -> refuses(port));
             blocker.rollback();
-            assertEquals(202, inFlight.get(10, TimeUnit.SECONDS));
-            closing.get(15, TimeUnit.SECONDS);
+            assertEquals(202, inFlight.get(60, TimeUnit.SECONDS));
+            closing.get(60, TimeUnit.SECONDS);
         }
         try (var c = brain.db.connect(); var rs = c.createStatement().executeQuery("select count(*) from events where session_id = 'in-flight'")) {
             rs.next();
             assertEquals(1, rs.getLong(1));
         }
         brain.db.close();
+    }
+
+    private static boolean refuses(int port) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            return false;
+        } catch (ConnectException refused) {
+            return true;
+        }
     }
 }

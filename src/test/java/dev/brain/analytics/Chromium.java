@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brain.support.Brain;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,8 +12,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -22,16 +27,18 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Headless Debian chromium driven over the DevTools protocol: navigate, evaluate, screenshot, collect console errors. */
 final class Chromium implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
     private final Process process;
     private final Path profile;
-    private final WebSocket ws;
+    private WebSocket ws;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
@@ -50,6 +57,19 @@ final class Chromium implements AutoCloseable {
         process = new ProcessBuilder(binary(), "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-extensions", "--remote-debugging-port=0", "--user-data-dir=" + profile,
                 "--window-size=" + width + "," + height, "about:blank").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            connect();
+        } catch (Exception | Error e) {
+            try {
+                close();
+            } catch (Exception cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private void connect() throws Exception {
         String browserWs = null;
         var err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
         for (String line; browserWs == null && (line = err.readLine()) != null; ) {
@@ -75,7 +95,7 @@ final class Chromium implements AutoCloseable {
                 pageWs = t.get("webSocketDebuggerUrl").asText();
             }
         }
-        ws = http.newWebSocketBuilder().buildAsync(URI.create(pageWs), new Listener()).get(10, TimeUnit.SECONDS);
+        ws = http.newWebSocketBuilder().buildAsync(URI.create(pageWs), new Listener()).get(30, TimeUnit.SECONDS);
         call("Runtime.enable", null);
         call("Log.enable", null);
         call("Page.enable", null);
@@ -89,7 +109,7 @@ final class Chromium implements AutoCloseable {
         }
         var answer = new CompletableFuture<JsonNode>();
         pending.put(id, answer);
-        ws.sendText(msg.toString(), true).get(10, TimeUnit.SECONDS);
+        ws.sendText(msg.toString(), true).get(30, TimeUnit.SECONDS);
         JsonNode r = answer.get(30, TimeUnit.SECONDS);
         if (r.has("error")) {
             throw new IllegalStateException(method + ": " + r.get("error"));
@@ -164,15 +184,56 @@ final class Chromium implements AutoCloseable {
         }
     }
 
+    /** Stops the browser and every process it started, then deletes the profile they were writing to. */
     @Override
     public void close() throws Exception {
-        ws.abort();
+        if (ws != null) {
+            ws.abort();
+        }
+        // Taken before the browser exits: its children are reparented then, and would keep writing to the profile.
+        List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
         process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        for (ProcessHandle p : tree) {
+            try {
+                p.onExit().get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException stuck) {
+                p.destroyForcibly();
+                p.onExit().get(30, TimeUnit.SECONDS);
+            }
         }
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            deleteTree(profile);
+        } catch (IOException firstTry) {
+            Thread.sleep(500);
+            deleteTree(profile);
         }
+    }
+
+    // Tolerant: whatever vanished under the walk is gone, which is what we wanted.
+    private static void deleteTree(Path root) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 }

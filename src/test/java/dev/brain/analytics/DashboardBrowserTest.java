@@ -20,11 +20,11 @@ class DashboardBrowserTest {
     void dashboard_shows_the_seeded_customers_riskiest_first_without_console_errors() throws Exception {
         assumeTrue(Chromium.binary() != null, "chromium is not installed (apt-get install -y chromium; .ci/run does it)");
         try (Brain brain = Brain.start(Map.of("BRAIN_ADMIN_TOKEN", Traffic.TOKEN, "BRAIN_ROLLUP_INTERVAL_S", "1"))) {
-            new Traffic().send(brain);
+            Traffic.awayFromMidnight().send(brain);
             new RollupJob(brain.server.db().jdbi()).runOnce();
             try (var chrome = new Chromium(1440, 1000)) {
                 chrome.navigate(brain.baseUrl() + "/dashboard#token=" + Traffic.TOKEN);
-                assertTrue(chrome.waitFor("document.body.dataset.ready === 'true'", Duration.ofSeconds(20)),
+                assertTrue(chrome.waitFor("document.body.dataset.ready === 'true'", Duration.ofSeconds(60)),
                         "dashboard never finished loading; errors: " + chrome.errors);
                 var firstColumn = chrome.eval("[...document.querySelectorAll('#health tbody tr td:first-child')].map(td => td.textContent).join(',')");
                 assertEquals("cust_b,cust_a,cust_c", firstColumn.asText());
@@ -36,7 +36,7 @@ class DashboardBrowserTest {
                 assertTrue(Files.size(SCREENSHOT) > 20_000);
 
                 chrome.eval("localStorage.removeItem('brain_admin_token'); location.reload()");
-                assertTrue(chrome.waitFor("document.getElementById('login') && document.getElementById('login').open", Duration.ofSeconds(10)),
+                assertTrue(chrome.waitFor("document.getElementById('login') && document.getElementById('login').open", Duration.ofSeconds(60)),
                         "without a token the page asks for one");
                 assertEquals(List.of(), List.copyOf(chrome.errors));
             }

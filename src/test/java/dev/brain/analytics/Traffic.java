@@ -29,11 +29,34 @@ import java.util.UUID;
 final class Traffic {
     static final String TOKEN = "test-admin-token-0123456789";
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    final LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    final Instant cSessionAt = Instant.now().minus(Duration.ofMinutes(30));
-    final LocalDate cDay = cSessionAt.atZone(ZoneOffset.UTC).toLocalDate();
+    /** Longer than a test class takes from sending to its last read, on a loaded machine. */
+    private static final Duration BEFORE_MIDNIGHT = Duration.ofMinutes(5);
+    final LocalDate today;
+    final Instant cSessionAt;
+    /** When {@link #send} began: every relative timestamp it sent is at least this old. */
+    Instant sentFrom;
+
+    private Traffic() {
+        today = LocalDate.now(ZoneOffset.UTC);
+        cSessionAt = Instant.now().minus(Duration.ofMinutes(30));
+    }
+
+    /**
+     * The answers count calendar days from the server's today: traffic seeded just before midnight UTC and read
+     * just after would compare two different Ds. So close to midnight, this waits for the new day first.
+     */
+    static Traffic awayFromMidnight() throws InterruptedException {
+        Instant now = Instant.now();
+        Instant midnight = LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Duration left = Duration.between(now, midnight);
+        if (left.compareTo(BEFORE_MIDNIGHT) < 0) {
+            Thread.sleep(left.toMillis() + 1000);
+        }
+        return new Traffic();
+    }
 
     void send(Brain brain) {
+        sentFrom = Instant.now();
         String a1 = brain.newAgentKey("cust_a", "agent_a1", "b");
         brain.admin("agent", "add", "--id", "agent_a2", "--customer", "cust_a");
         String a2 = brain.admin("key", "create", "--agent", "agent_a2").trim();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brain.Server;
+import dev.brain.support.Await;
 import dev.brain.support.Brain;
 import dev.brain.support.TcpProxy;
 import dev.brain.support.TestDb;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** PostgreSQL going away mid-run: 503 + Retry-After quickly, nothing partial, then recovery by itself. */
@@ -31,7 +33,8 @@ class DatabaseOutageTest {
             URI pg = URI.create(db.url().substring("jdbc:".length()));
             try (TcpProxy proxy = new TcpProxy(pg.getHost(), pg.getPort())) {
                 String viaProxy = db.url().replace(":" + pg.getPort() + "/", ":" + proxy.port() + "/");
-                try (Brain brain = Brain.startOn(db, Map.of("DATABASE_URL", viaProxy, "BRAIN_KEY_CACHE_SECONDS", "30"))) {
+                try (Brain brain = Brain.startOn(db, Map.of("DATABASE_URL", viaProxy, "BRAIN_KEY_CACHE_SECONDS", "30",
+                        "BRAIN_DB_ACQUIRE_TIMEOUT_MS", "2000"))) {
                     String key = brain.newAgentKey("cust_outage", "agent_outage", "b");
                     assertEquals(202, brain.post(key, start("before")).statusCode());
 
@@ -43,21 +46,14 @@ class DatabaseOutageTest {
                         assertEquals(503, r.statusCode(), r.body());
                         assertEquals("unavailable", json(r).get("error").asText());
                         assertTrue(r.headers().firstValue("Retry-After").isPresent());
-                        assertTrue(ms < 5_000, "503 took " + ms + " ms");
+                        // The 2 s acquire timeout plus room for a loaded machine; a hang would run into the 30 s client timeout.
+                        assertTrue(ms < 15_000, "503 took " + ms + " ms");
                     }
                     assertEquals(503, brain.get("/readyz").statusCode());
                     assertEquals(200, brain.get("/healthz").statusCode());
 
                     proxy.restore();
-                    int status = 0;
-                    long deadline = System.nanoTime() + 30_000_000_000L;
-                    while (status != 202 && System.nanoTime() < deadline) {
-                        status = brain.post(key, start("after")).statusCode();
-                        if (status != 202) {
-                            Thread.sleep(250);
-                        }
-                    }
-                    assertEquals(202, status);
+                    Await.until("ingest recovers by itself", () -> brain.post(key, start("after")).statusCode() == 202);
                     assertEquals(200, brain.get("/readyz").statusCode());
                     assertEquals(0, brain.count("select count(*) from events where session_id = 'during'"));
                     assertEquals(1, brain.count("select count(*) from events where session_id = 'after'"));
@@ -72,14 +68,7 @@ class DatabaseOutageTest {
              Brain brain = Brain.startOn(setup.db, Map.of("BRAIN_DB_POOL_SIZE", "1", "BRAIN_DB_ACQUIRE_TIMEOUT_MS", "500"))) {
             String key = setup.newAgentKey("cust_pool", "agent_pool", "b");
             // The one connection may still be busy with start-up maintenance: wait until ingest gets it.
-            int warm = 0;
-            for (int i = 0; i < 40 && warm != 202; i++) {
-                warm = brain.post(key, start("warm")).statusCode();
-                if (warm != 202) {
-                    Thread.sleep(250);
-                }
-            }
-            assertEquals(202, warm);
+            Await.until("ingest gets the only connection", () -> brain.post(key, start("warm")).statusCode() == 202);
             // Hold the only connection in a transaction that blocks on a lock the test owns.
             try (var holder = brain.db.connect()) {
                 holder.setAutoCommit(false);
@@ -98,15 +87,18 @@ class DatabaseOutageTest {
                     }));
                 }
                 go.countDown();
-                int unavailable = 0;
-                // One request may hold the only connection, blocked on the lock; the others must not hang.
-                Thread.sleep(3_000);
+                // One request may hold the only connection, blocked on the lock; the others must be answered while
+                // the lock is still held, i.e. without waiting for it.
+                Await.until("three of four answered while the only connection is held",
+                        () -> answers.stream().filter(Future::isDone).count() >= 3);
                 holder.rollback();
+                int unavailable = 0;
                 for (var f : answers) {
-                    int[] r = f.get();
+                    int[] r = f.get(60, TimeUnit.SECONDS);
                     if (r[0] == 503) {
                         unavailable++;
-                        assertTrue(r[1] < 3_000, "503 after " + r[1] + " ms");
+                        // The 500 ms acquire timeout plus room for a loaded machine: seconds, not the 60 s client timeout.
+                        assertTrue(r[1] < 15_000, "503 after " + r[1] + " ms");
                     } else {
                         assertEquals(202, r[0]);
                     }
@@ -114,14 +106,16 @@ class DatabaseOutageTest {
                 pool.shutdown();
                 assertTrue(unavailable >= 3, unavailable + " of 4 got 503");
             }
-            assertEquals(202, brain.post(key, start("after")).statusCode());
+            // Scheduled jobs share the one connection, so a single attempt could still meet a 503.
+            Await.until("ingest recovers once the connection is free", () -> brain.post(key, start("after")).statusCode() == 202);
         }
     }
 
     @Test
     void serve_starts_even_when_the_database_is_down_and_reports_not_ready() throws Exception {
         try (TestDb db = TestDb.create()) {
-            var config = db.config(Map.of("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/nothing?user=brain", "BRAIN_MIGRATE", "false"));
+            var config = db.config(Map.of("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/nothing?user=brain", "BRAIN_MIGRATE", "false",
+                    "BRAIN_DB_ACQUIRE_TIMEOUT_MS", "2000"));
             try (Server server = Server.start(config)) {
                 var r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/readyz")).build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -31,7 +31,7 @@ class PartitionMaintenanceTest {
     String key;
 
     @BeforeEach
-    void up() throws InterruptedException {
+    void up() throws Exception {
         brain = Brain.start();
         key = brain.newAgentKey("cust_parts", "agent_parts", "b");
         // The server's scheduler runs maintenance once shortly after start-up (then hourly): wait until that run is
@@ -55,26 +55,29 @@ class PartitionMaintenanceTest {
 
     @Test
     void partitions_cover_the_retention_window_and_three_months_ahead() {
-        maintenance(Clock.systemUTC()).runOnce();
+        // One instant for the runs and the expectations, so a month boundary cannot fall between them.
+        Clock at = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+        maintenance(at).runOnce();
         List<String> names = partitions();
-        YearMonth now = YearMonth.now(ZoneOffset.UTC);
+        YearMonth now = YearMonth.now(at);
         assertTrue(names.contains("events_default"));
         for (int ahead = 0; ahead <= 3; ahead++) {
             assertTrue(names.contains(PartitionMaintenance.name(now.plusMonths(ahead))), names.toString());
         }
-        assertTrue(names.contains(PartitionMaintenance.name(YearMonth.from(Instant.now().minus(Duration.ofDays(400)).atZone(ZoneOffset.UTC)))));
+        assertTrue(names.contains(PartitionMaintenance.name(YearMonth.from(at.instant().minus(Duration.ofDays(400)).atZone(ZoneOffset.UTC)))));
         assertFalse(names.contains(PartitionMaintenance.name(now.plusMonths(4))));
-        var again = maintenance(Clock.systemUTC()).runOnce();
+        var again = maintenance(at).runOnce();
         assertTrue(again.created().isEmpty(), "second run creates nothing: " + again.created());
     }
 
     @Test
     void rows_in_the_default_partition_move_into_a_new_partition_even_under_concurrent_inserts() throws Exception {
-        maintenance(Clock.systemUTC()).runOnce();
-        String month = PartitionMaintenance.name(YearMonth.now(ZoneOffset.UTC));
+        Clock at = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+        maintenance(at).runOnce();
+        String month = PartitionMaintenance.name(YearMonth.now(at));
         brain.server.db().jdbi().useHandle(h -> h.execute("drop table " + month));
         String early = UUID.randomUUID().toString();
-        assertEquals(202, brain.post(key, event(early, Instant.now().toString(), "session.start", "s", "{\"category\":\"c\"}")).statusCode());
+        assertEquals(202, brain.post(key, event(early, at.instant().toString(), "session.start", "s", "{\"category\":\"c\"}")).statusCode());
         assertEquals(1, brain.count("select count(*) from events_default where event_id = '" + early + "'"));
 
         AtomicBoolean running = new AtomicBoolean(true);
@@ -91,9 +94,13 @@ class PartitionMaintenanceTest {
                 return null;
             }));
         }
-        Thread.sleep(300);
-        var report = maintenance(Clock.systemUTC()).runOnce();
-        Thread.sleep(300);
+        // Inserts before, during and after the move, however slowly the writers get going.
+        // A writer that failed ends the wait; its future reports why below.
+        Await.until("the writers are inserting", () -> accepted.get() >= 4 || writers.stream().anyMatch(Future::isDone));
+        var report = maintenance(at).runOnce();
+        int afterMove = accepted.get();
+        Await.until("the writers insert after the move",
+                () -> accepted.get() >= afterMove + 3 || writers.stream().anyMatch(Future::isDone));
         running.set(false);
         for (var f : writers) {
             f.get();
@@ -107,15 +114,17 @@ class PartitionMaintenanceTest {
 
     @Test
     void retention_drops_partitions_entirely_older_than_the_horizon_and_expires_their_keys() {
-        maintenance(Clock.systemUTC()).runOnce();
+        Clock at = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+        maintenance(at).runOnce();
         String old = UUID.randomUUID().toString();
         String recent = UUID.randomUUID().toString();
-        brain.post(key, event(old, Instant.now().minus(Duration.ofDays(390)).toString(), "session.start", "s", "{\"category\":\"c\"}"));
-        brain.post(key, event(recent, Instant.now().toString(), "session.start", "s", "{\"category\":\"c\"}"));
-        YearMonth oldMonth = YearMonth.from(Instant.now().minus(Duration.ofDays(390)).atZone(ZoneOffset.UTC));
+        Instant oldTs = at.instant().minus(Duration.ofDays(390));
+        assertEquals(202, brain.post(key, event(old, oldTs.toString(), "session.start", "s", "{\"category\":\"c\"}")).statusCode());
+        assertEquals(202, brain.post(key, event(recent, at.instant().toString(), "session.start", "s", "{\"category\":\"c\"}")).statusCode());
+        YearMonth oldMonth = YearMonth.from(oldTs.atZone(ZoneOffset.UTC));
 
         // Sixty days later, the 390-day-old event is 450 days old: past the 400-day horizon.
-        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofDays(60));
+        Clock later = Clock.offset(at, Duration.ofDays(60));
         var report = maintenance(later).runOnce();
         assertTrue(report.dropped().contains(PartitionMaintenance.name(oldMonth)), report.toString());
         assertFalse(partitions().contains(PartitionMaintenance.name(oldMonth)));

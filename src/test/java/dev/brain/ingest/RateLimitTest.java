@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brain.support.Brain;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -19,10 +20,16 @@ class RateLimitTest {
             String calm = brain.admin("key", "create", "--agent", "agent_calm").trim();
             // A cold first request can outlast the refill period; warm the path on the other key's bucket first.
             assertEquals(202, brain.post(calm, start("s")).statusCode());
-            for (int i = 0; i < 3; i++) {
-                assertEquals(202, brain.post(hot, start("s")).statusCode());
+            // Sent until refused: a slow machine may refill the bucket between requests, so the contract is the burst
+            // plus what 1 rps refilled meanwhile, not exactly three.
+            long began = System.nanoTime();
+            int accepted = 0;
+            HttpResponse<String> limited;
+            while ((limited = brain.post(hot, start("s"))).statusCode() == 202 && accepted < 100) {
+                accepted++;
             }
-            var limited = brain.post(hot, start("s"));
+            double seconds = (System.nanoTime() - began) / 1e9;
+            assertTrue(accepted >= 3 && accepted <= 3 + Math.ceil(seconds), accepted + " accepted in " + seconds + " s");
             assertEquals(429, limited.statusCode());
             assertEquals("rate_limited", Brain.json(limited).get("error").asText());
             long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());

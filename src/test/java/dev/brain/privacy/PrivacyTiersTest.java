@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brain.support.Await;
 import dev.brain.support.Brain;
 import dev.brain.support.CapturedLog;
 import dev.brain.support.FakeAnthropic;
@@ -25,14 +26,9 @@ class PrivacyTiersTest {
                 "{\"status\":\"success\",\"summary_raw\":\"" + marker + " refunded jane.doe@example.com for order #48213\"}");
     }
 
-    private static void awaitRedaction(Brain brain, String id) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            if (brain.count("select count(*) from events where event_id = '" + id + "' and (summary_redacted is not null or payload ? 'summary_failed')") == 1) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("event " + id + " was never redacted");
+    private static void awaitRedaction(Brain brain, String id) throws Exception {
+        Await.until("event " + id + " redacted or marked failed", () -> brain.count("select count(*) from events where event_id = '"
+                + id + "' and (summary_redacted is not null or payload ? 'summary_failed')") == 1);
     }
 
     @Test
@@ -93,11 +89,12 @@ class PrivacyTiersTest {
     void failures_mark_the_event_and_drop_the_raw_text_for_tier_b() throws Exception {
         try (FakeAnthropic anthropic = new FakeAnthropic(); CapturedLog log = new CapturedLog();
              Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
-                     "BRAIN_REDACTION_TIMEOUT_MS", "500"))) {
+                     "BRAIN_REDACTION_TIMEOUT_MS", "5000"))) {
             String key = brain.newAgentKey("cust_fail", "agent_fail", "b");
+            // The timeout is long enough that a quick failure on a loaded machine is never counted as a timeout.
             List<mockwebserver3.MockResponse> answers = List.of(FakeAnthropic.status(500), FakeAnthropic.status(429),
                     new mockwebserver3.MockResponse.Builder().code(200).body("not json at all").build(),
-                    FakeAnthropic.text("y".repeat(300)), FakeAnthropic.slow(2000, FakeAnthropic.text("late")));
+                    FakeAnthropic.text("y".repeat(300)), FakeAnthropic.slow(30_000, FakeAnthropic.text("late")));
             int n = 0;
             for (var answer : answers) {
                 anthropic.answer(body -> answer);
@@ -127,8 +124,10 @@ class PrivacyTiersTest {
         try (FakeAnthropic anthropic = new FakeAnthropic();
              Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
                      "BRAIN_REDACTION_CONCURRENCY", "1", "BRAIN_REDACTION_QUEUE", "2", "BRAIN_REDACTION_QUEUE_PER_CUSTOMER", "2",
-                     "BRAIN_REDACTION_DRAIN_S", "0"))) {
-            anthropic.answer(body -> FakeAnthropic.slow(3000, FakeAnthropic.text("ok")));
+                     "BRAIN_REDACTION_DRAIN_S", "0",
+                     "BRAIN_REDACTION_TIMEOUT_MS", "60000"))) {
+            // The two queued redactions hold their slots until shutdown, however slowly the assertions below run.
+            anthropic.answer(body -> FakeAnthropic.slow(60_000, FakeAnthropic.text("ok")));
             String key = brain.newAgentKey("cust_full", "agent_full", "b");
             StringBuilder batch = new StringBuilder("{\"events\":[");
             for (int i = 0; i < 10; i++) {
@@ -146,9 +145,9 @@ class PrivacyTiersTest {
     @Test
     void shutdown_marks_summaries_still_waiting_as_failed_within_the_drain_time() throws Exception {
         try (FakeAnthropic anthropic = new FakeAnthropic()) {
-            anthropic.answer(body -> FakeAnthropic.slow(20_000, FakeAnthropic.text("late")));
+            anthropic.answer(body -> FakeAnthropic.slow(60_000, FakeAnthropic.text("late")));
             Brain brain = Brain.start(Map.of("ANTHROPIC_API_KEY", "sk-test", "BRAIN_ANTHROPIC_BASE_URL", anthropic.baseUrl(),
-                    "BRAIN_REDACTION_CONCURRENCY", "1", "BRAIN_REDACTION_DRAIN_S", "1", "BRAIN_REDACTION_TIMEOUT_MS", "30000"));
+                    "BRAIN_REDACTION_CONCURRENCY", "1", "BRAIN_REDACTION_DRAIN_S", "1", "BRAIN_REDACTION_TIMEOUT_MS", "60000"));
             try {
                 String key = brain.newAgentKey("cust_drain", "agent_drain", "b");
                 for (int i = 0; i < 3; i++) {
@@ -157,7 +156,9 @@ class PrivacyTiersTest {
                 long t0 = System.nanoTime();
                 brain.server.close();
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(ms < 8_000, "shutdown took " + ms + " ms");
+                // About 4 s (1 s drain, 2 s for the cancelled call, the HTTP grace) plus room for a loaded machine;
+                // waiting for the redactor instead would take its 60 s.
+                assertTrue(ms < 30_000, "shutdown took " + ms + " ms");
                 try (var c = brain.db.connect(); var rs = c.createStatement().executeQuery(
                         "select count(*) filter (where payload->>'summary_failed' = 'true'), count(*) from events")) {
                     rs.next();
@@ -182,23 +183,32 @@ class PrivacyTiersTest {
             for (int i = 0; i < 30; i++) {
                 brain.post(keyA, endWithSummary(UUID.randomUUID().toString(), "WARM"));
             }
-            long withoutRedaction = p99(brain, keyA);
-            long withSlowRedactor = p99(brain, keyB);
+            long[] p99 = p99(brain, keyA, keyB);
+            long withoutRedaction = p99[0];
+            long withSlowRedactor = p99[1];
             assertTrue(anthropic.calls.get() > 0, "the slow redactor was really called");
-            assertTrue(withSlowRedactor < withoutRedaction * 3 + 50,
+            // Waiting for the redactor would add its 10 s to each request; the 2 s of slack absorbs a loaded machine's hiccups.
+            assertTrue(withSlowRedactor < withoutRedaction * 3 + 2000,
                     "p99 with a 10 s redactor " + withSlowRedactor + " ms vs without " + withoutRedaction + " ms");
         }
     }
 
-    private static long p99(Brain brain, String key) {
-        long[] ms = new long[100];
-        for (int i = 0; i < ms.length; i++) {
-            long t0 = System.nanoTime();
-            assertEquals(202, brain.post(key, endWithSummary(UUID.randomUUID().toString(), "P99")).statusCode());
-            ms[i] = (System.nanoTime() - t0) / 1_000_000;
+    /** The p99 of 100 posts per key, the keys taking turns so every series sees the same load. */
+    private static long[] p99(Brain brain, String... keys) {
+        long[][] ms = new long[keys.length][100];
+        for (int i = 0; i < 100; i++) {
+            for (int k = 0; k < keys.length; k++) {
+                long t0 = System.nanoTime();
+                assertEquals(202, brain.post(keys[k], endWithSummary(UUID.randomUUID().toString(), "P99")).statusCode());
+                ms[k][i] = (System.nanoTime() - t0) / 1_000_000;
+            }
         }
-        java.util.Arrays.sort(ms);
-        return ms[98];
+        long[] p99 = new long[keys.length];
+        for (int k = 0; k < keys.length; k++) {
+            java.util.Arrays.sort(ms[k]);
+            p99[k] = ms[k][98];
+        }
+        return p99;
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brain.support.Await;
 import dev.brain.support.Brain;
 import dev.brain.support.FakeAnthropic;
 import java.net.URI;
@@ -92,13 +93,11 @@ class RawSummaryAccessTest {
             anthropic.answer(body -> FakeAnthropic.status(500));
             String id = UUID.randomUUID().toString();
             brain.post(key, event(id, Instant.now().toString(), "session.end", "s", "{\"status\":\"failed\",\"summary_raw\":\"Refund for jane@example.com\"}"));
-            for (int i = 0; i < 100 && brain.count("select count(*) from events where payload->>'summary_failed' = 'true'") == 0; i++) {
-                Thread.sleep(50);
-            }
+            Await.until("the failed redaction is marked", () -> brain.count("select count(*) from events where payload->>'summary_failed' = 'true'") > 0);
             assertEquals(1, brain.count("select count(*) from events where payload->>'summary_failed' = 'true' and payload ? 'summary_raw'"));
             // The CLI builds its own redactor from the environment; the test drives the same code with the stand-in.
             var redactor = new dev.brain.redact.AnthropicRedactor(dev.brain.http.Json.mapper(), anthropic.baseUrl(), "sk-test",
-                    "claude-haiku-4-5", java.time.Duration.ofSeconds(2), 1);
+                    "claude-haiku-4-5", java.time.Duration.ofSeconds(30), 1);
             anthropic.answer(body -> FakeAnthropic.text("Refund issued to [email]"));
             var jdbi = brain.server.db().jdbi();
             var result = new PrivacyAdmin(jdbi, new dev.brain.redact.SummaryStore(jdbi)).retryFailed(redactor, "cust_retry");

@@ -22,7 +22,8 @@ class AnthropicRedactorTest {
     @BeforeEach
     void up() throws Exception {
         anthropic = new FakeAnthropic();
-        redactor = new AnthropicRedactor(Json.mapper(), anthropic.baseUrl(), "sk-test-key", "claude-haiku-4-5", Duration.ofMillis(1500), 4);
+        // A local answer can take seconds on a loaded machine; only the timeout test wants a short timeout.
+        redactor = new AnthropicRedactor(Json.mapper(), anthropic.baseUrl(), "sk-test-key", "claude-haiku-4-5", Duration.ofSeconds(30), 4);
     }
 
     @AfterEach
@@ -81,11 +82,18 @@ class AnthropicRedactorTest {
 
     @Test
     void a_slow_answer_times_out() {
-        anthropic.answer(b -> FakeAnthropic.slow(3000, FakeAnthropic.text("late")));
-        long t0 = System.nanoTime();
-        var e = assertThrows(RedactionFailed.class, () -> redactor.redact("x"));
-        assertEquals("timeout", e.outcome());
-        assertTrue((System.nanoTime() - t0) / 1_000_000 < 2900);
+        anthropic.answer(b -> FakeAnthropic.slow(20_000, FakeAnthropic.text("late")));
+        var quick = new AnthropicRedactor(Json.mapper(), anthropic.baseUrl(), "sk-test-key", "claude-haiku-4-5", Duration.ofMillis(1500), 4);
+        try {
+            long t0 = System.nanoTime();
+            var e = assertThrows(RedactionFailed.class, () -> quick.redact("x"));
+            assertEquals("timeout", e.outcome());
+            // Given up at the 1.5 s timeout (plus room for a loaded machine), long before the 20 s answer.
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 15_000, "gave up after " + ms + " ms");
+        } finally {
+            quick.close();
+        }
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.function.Function;
  *
  * @param apiKey     {@code BRAIN_API_KEY}; without one the hook records nothing
  * @param endpoint   {@code BRAIN_ENDPOINT}, or null for the SDK's default
- * @param home       where state lives: the SDK's spool below it, session logs in {@code sessions/}
+ * @param home       where state lives ({@link #stateDir}): the SDK's spool below it, session logs in {@code sessions/}
  * @param category   {@code BRAIN_CATEGORY}, or null for the project folder's name
  * @param endBudget  how long {@code SessionEnd} may take, counted from {@code main} (the JVM's own start comes on top)
  * @param startBudget the same for {@code SessionStart}
@@ -20,15 +20,30 @@ record Settings(String apiKey, String endpoint, Path home, String category, Dura
                 Duration staleAfter, String pricesFile) {
 
     static Settings from(Function<String, String> env) {
-        String spool = env.apply("BRAIN_SPOOL_DIR");
-        Path home = spool != null && !spool.isBlank() ? Path.of(spool.trim())
-                : Path.of(System.getProperty("user.home"), ".cache", "brain-hook");
-        return new Settings(blankToNull(env.apply("BRAIN_API_KEY")), blankToNull(env.apply("BRAIN_ENDPOINT")), home,
+        return new Settings(blankToNull(env.apply("BRAIN_API_KEY")), blankToNull(env.apply("BRAIN_ENDPOINT")), stateDir(env),
                 blankToNull(env.apply("BRAIN_CATEGORY")),
                 Duration.ofMillis(number(env.apply("BRAIN_HOOK_END_BUDGET_MS"), 1000)),
                 Duration.ofMillis(number(env.apply("BRAIN_HOOK_START_BUDGET_MS"), 1000)),
                 Duration.ofHours(number(env.apply("BRAIN_HOOK_STALE_HOURS"), 24)),
                 env.apply("BRAIN_HOOK_PRICES"));
+    }
+
+    /**
+     * {@code BRAIN_SPOOL_DIR}, else {@code $XDG_CACHE_HOME/brain-hook}, else {@code $HOME/.cache/brain-hook}; the JVM's
+     * {@code user.home} (from the password database, blind to {@code HOME}) only when {@code HOME} is unset.
+     */
+    static Path stateDir(Function<String, String> env) {
+        String spool = blankToNull(env.apply("BRAIN_SPOOL_DIR"));
+        if (spool != null) {
+            return Path.of(spool);
+        }
+        // The XDG spec says a relative value is invalid and must be ignored.
+        String cache = blankToNull(env.apply("XDG_CACHE_HOME"));
+        if (cache != null && Path.of(cache).isAbsolute()) {
+            return Path.of(cache, "brain-hook");
+        }
+        String home = blankToNull(env.apply("HOME"));
+        return Path.of(home != null ? home : System.getProperty("user.home"), ".cache", "brain-hook");
     }
 
     boolean enabled() {

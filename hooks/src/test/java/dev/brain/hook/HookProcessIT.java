@@ -23,6 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The packaged jar, one process per hook event, against a real brain on PostgreSQL. */
 class HookProcessIT {
+    /**
+     * How much longer than a hook that talks to no one, run just before, a budgeted hook may take: its 1 s default
+     * budget (counted from main), and 1 s for the JVM's start varying with the machine's load between two runs.
+     */
+    private static final long BUDGET_AND_LOAD_MS = 1000 + 1000;
     private static RealBrain brain;
 
     @TempDir
@@ -41,7 +46,15 @@ class HookProcessIT {
         }
     }
 
+    /**
+     * Hooks that wait for delivery as long as a loaded machine needs (they return as soon as it is done), so what
+     * arrives can be checked without racing the 1 s default budgets; the budget test keeps those.
+     */
     private HookRunner hook(RealBrain to) {
+        return withDefaultBudgets(to).env("BRAIN_HOOK_START_BUDGET_MS", "30000").env("BRAIN_HOOK_END_BUDGET_MS", "30000");
+    }
+
+    private HookRunner withDefaultBudgets(RealBrain to) {
         return new HookRunner(Map.of("BRAIN_API_KEY", to.apiKey(), "BRAIN_ENDPOINT", to.endpoint(),
                 "BRAIN_SPOOL_DIR", dir.resolve("spool").toString(), "BRAIN_CATEGORY", "refactoring"));
     }
@@ -69,6 +82,7 @@ class HookProcessIT {
         HookRunner hook = hook(brain);
         // The transcript is written as the session goes; the hooks only read it at the end.
         Path main = transcript.resolve(session + ".jsonl");
+        long began = System.nanoTime();
         ok(hook.run(payload(session, main, "SessionStart", "\"source\":\"startup\"", "\"model\":\"claude-sonnet-4-5-20250929\"")));
         TranscriptFixture.write(transcript, session);
         ok(hook.run(payload(session, main, "PreToolUse", "\"tool_name\":\"Read\"", "\"tool_use_id\":\"toolu_01\"",
@@ -89,6 +103,7 @@ class HookProcessIT {
                 "\"message\":\"Claude needs your permission to use Bash\"")));
         ok(hook.run(payload(session, main, "PostToolBatch")));
         ok(hook.run(payload(session, main, "SessionEnd", "\"reason\":\"prompt_input_exit\"")));
+        long tookMillis = (System.nanoTime() - began) / 1_000_000;
 
         List<Map<String, Object>> events = events(brain, session, 2);
         assertEquals(List.of("session.start", "session.end"), types(events));
@@ -102,7 +117,7 @@ class HookProcessIT {
         assertEquals("Claude needs your permission to use Bash", end.get("failure_reason"));
         assertEquals(TranscriptFixture.SUMMARY, end.get("summary_raw"));
         long duration = (Long) end.get("duration_ms");
-        assertTrue(duration > 0 && duration < 60_000, "duration_ms " + duration);
+        assertTrue(duration > 0 && duration <= tookMillis, "duration_ms " + duration + " of a session that took " + tookMillis + " ms");
 
         List<?> calls = (List<?>) end.get("tool_calls");
         assertEquals(3, calls.size());
@@ -162,7 +177,8 @@ class HookProcessIT {
     void without_brain_category_the_category_is_the_project_folder() throws Exception {
         String session = UUID.randomUUID().toString();
         HookRunner hook = new HookRunner(Map.of("BRAIN_API_KEY", brain.apiKey(), "BRAIN_ENDPOINT", brain.endpoint(),
-                "BRAIN_SPOOL_DIR", dir.resolve("spool").toString()));
+                "BRAIN_SPOOL_DIR", dir.resolve("spool").toString(), "BRAIN_HOOK_START_BUDGET_MS", "30000",
+                "BRAIN_HOOK_END_BUDGET_MS", "30000"));
         ok(hook.run(payload(session, dir.resolve("none.jsonl"), "SessionStart", "\"source\":\"resume\"")));
         ok(hook.run(payload(session, dir.resolve("none.jsonl"), "SessionEnd", "\"reason\":\"logout\"")));
 
@@ -210,18 +226,26 @@ class HookProcessIT {
         try (RealBrain down = RealBrain.provision(HookBrain.PROFILE, Map.of())) {
             String session = UUID.randomUUID().toString();
             Path main = TranscriptFixture.write(dir, session);
-            HookRunner hook = hook(down);
+            HookRunner hook = withDefaultBudgets(down);
             ok(hook.run(payload(session, main, "SessionStart", "\"source\":\"startup\"")));
+            long idle = idleMillis(hook, session);
             HookRunner.Result end = hook.run(payload(session, main, "SessionEnd", "\"reason\":\"other\""));
             ok(end);
-            assertTrue(end.millis() < 1500, "SessionEnd took " + end.millis() + " ms with the brain down");
+            assertTrue(end.millis() < idle + BUDGET_AND_LOAD_MS,
+                    "SessionEnd took " + end.millis() + " ms with the brain down, a hook doing nothing " + idle + " ms");
             assertTrue(down.rows().isEmpty());
 
             down.start();
             String next = UUID.randomUUID().toString();
+            idle = idleMillis(hook, next);
             HookRunner.Result start = hook.run(payload(next, dir.resolve(next + ".jsonl"), "SessionStart", "\"source\":\"startup\""));
             ok(start);
-            assertTrue(start.millis() < 1500, "SessionStart took " + start.millis() + " ms");
+            assertTrue(start.millis() < idle + BUDGET_AND_LOAD_MS, "SessionStart took " + start.millis() + " ms, a hook doing nothing " + idle + " ms");
+            // On a loaded machine that 1 s may not send it all; what is left goes with the next hook that talks to the brain.
+            if (read(down, session).size() < 2) {
+                String another = UUID.randomUUID().toString();
+                ok(hook(down).run(payload(another, dir.resolve(another + ".jsonl"), "SessionStart", "\"source\":\"startup\"")));
+            }
             List<Map<String, Object>> events = events(down, session, 2);
             assertEquals(List.of("session.start", "session.end"), types(events));
             List<?> usage = (List<?>) payloadOf(events.get(1)).get("llm_usage");
@@ -255,6 +279,13 @@ class HookProcessIT {
         assertEquals(List.of("session.start"), types(events(brain, alive, 1)));
     }
 
+    /** How long a hook that records nothing and talks to no one takes right now: mostly the JVM's start. */
+    private static long idleMillis(HookRunner hook, String session) throws Exception {
+        HookRunner.Result idle = hook.run(payload(session, Path.of("none.jsonl"), "UserPromptSubmit", "\"prompt\":\"hi\""));
+        ok(idle);
+        return idle.millis();
+    }
+
     static void assertUsage(Object entry, String model, long input, long output, double cents, String basis) {
         Map<?, ?> u = (Map<?, ?>) entry;
         assertEquals(model, u.get("model"));
@@ -264,9 +295,9 @@ class HookProcessIT {
         assertEquals(basis, u.get("cost_basis"));
     }
 
-    /** The session's rows once at least {@code count} have arrived (up to 10 s), plus any that follow within 300 ms. */
+    /** The session's rows once at least {@code count} have arrived (up to 60 s), plus any that follow within 300 ms. */
     static List<Map<String, Object>> events(RealBrain brain, String session, int count) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         List<Map<String, Object>> events = read(brain, session);
         while (events.size() < count && System.nanoTime() < deadline) {
             Thread.sleep(100);

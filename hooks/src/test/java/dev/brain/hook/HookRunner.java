@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -25,7 +27,9 @@ final class HookRunner {
     }
 
     private final Map<String, String> env = new HashMap<>();
+    private final Set<String> unset = new HashSet<>();
     private final List<String> prefix = new ArrayList<>();
+    private final List<String> jvmOptions = new ArrayList<>();
 
     HookRunner(Map<String, String> env) {
         this.env.putAll(env);
@@ -46,10 +50,11 @@ final class HookRunner {
         return Paths.get(System.getProperty("hook.jsa", "target/brain-hook.jsa")).toAbsolutePath();
     }
 
-    /** The documented command, as one argument list. */
-    static List<String> command() {
+    /** The documented command, as one argument list, with {@code extra} JVM options before {@code -jar}. */
+    static List<String> command(List<String> extra) {
         List<String> c = new ArrayList<>(List.of(RealBrain.javaBin(), "-XX:SharedArchiveFile=" + archive()));
         c.addAll(JVM_OPTIONS);
+        c.addAll(extra);
         c.addAll(List.of("-jar", jar().toString()));
         return c;
     }
@@ -63,6 +68,20 @@ final class HookRunner {
 
     HookRunner env(String name, String value) {
         env.put(name, value);
+        unset.remove(name);
+        return this;
+    }
+
+    /** Keeps {@code name} out of the hook's environment, even if this JVM's own has it. */
+    HookRunner unset(String name) {
+        env.remove(name);
+        unset.add(name);
+        return this;
+    }
+
+    /** A JVM option for the hook's process, e.g. {@code -Duser.home=...}. */
+    HookRunner jvm(String option) {
+        jvmOptions.add(option);
         return this;
     }
 
@@ -72,9 +91,9 @@ final class HookRunner {
 
     Result run(byte[] stdin) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(command());
+        command.addAll(command(jvmOptions));
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("BRAIN_"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("BRAIN_") || unset.contains(k));
         pb.environment().putAll(env);
         Path out = Files.createTempFile("hook", ".out");
         Path err = Files.createTempFile("hook", ".err");
@@ -86,9 +105,10 @@ final class HookRunner {
         } catch (IOException closedEarly) {
             fail("the hook closed stdin before reading all of it: " + closedEarly);
         }
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("the hook did not exit within 30 s");
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            fail("the hook did not exit within 60 s");
         }
         long millis = (System.nanoTime() - began) / 1_000_000;
         Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err), millis);

@@ -2,6 +2,7 @@ package dev.brain.hook;
 
 import dev.brain.sdk.e2e.RealBrain;
 import dev.brain.sdk.internal.JsonReader;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +29,25 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class RealClaudeCodeIT {
     @TempDir
     Path dir;
+
+    /**
+     * Hooks Claude Code ran async may outlive it, still writing to the spool under the temporary directory: they
+     * finish (or are stopped) before it is deleted, which JUnit does after this.
+     */
+    @AfterEach
+    void lingeringHooksExit() throws Exception {
+        String jar = Paths.get(System.getProperty("hook.jar", "target/brain-hook.jar")).toAbsolutePath().toString();
+        List<ProcessHandle> hooks = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(jar)).orElse(false)).toList();
+        for (ProcessHandle hook : hooks) {
+            try {
+                hook.onExit().get(60, TimeUnit.SECONDS);
+            } catch (TimeoutException stuck) {
+                hook.destroyForcibly();
+                hook.onExit().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
 
     @Test
     void a_scripted_session_with_tools_a_failure_and_a_subagent_lands_with_the_usage_the_api_reported() throws Exception {
@@ -60,7 +81,8 @@ class RealClaudeCodeIT {
             Process p = pb.start();
             p.getOutputStream().close();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 fail("claude did not finish within 180 s");
             }
             assertEquals(0, p.exitValue(), Files.readString(dir.resolve("claude.err")));

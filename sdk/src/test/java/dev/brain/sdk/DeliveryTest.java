@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +29,22 @@ class DeliveryTest {
         }
     }
 
+    /**
+     * A client past its sender's start-up cycle that sends only when flushed, so the events tracked next go as one
+     * batch, however slowly the test thread runs.
+     */
+    private static Brain flushedOnly(Brain.Builder builder) {
+        Brain brain = builder.flushInterval(Duration.ofMinutes(10)).build();
+        assertTrue(brain.flush(Duration.ofSeconds(30)));
+        return brain;
+    }
+
     @Test
     void events_go_in_gzip_batches_of_at_most_the_batch_size() throws Exception {
         FakeTransport transport = new FakeTransport();
         try (Brain brain = builder(transport, spool).batchSize(10).build()) {
             track(brain, 35);
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         assertEquals(35, transport.events().size());
         assertEquals(35, new HashSet<>(ids(transport.events())).size());
@@ -47,7 +58,7 @@ class DeliveryTest {
         try (Brain brain = builder(transport, spool).build()) {
             brain.track("session.end", "sess_late", then, Map.of("status", "success"));
             brain.track("session.start", "sess_now", null, Map.of("category", "c"));
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         List<Map<String, Object>> events = transport.events();
         assertEquals("2026-04-29T10:30:00.125Z", events.get(0).get("ts"));
@@ -59,7 +70,7 @@ class DeliveryTest {
         FakeTransport transport = new FakeTransport();
         try (Brain brain = builder(transport, spool).batchSize(5).flushInterval(Duration.ofMinutes(10)).build()) {
             track(brain, 5);
-            assertTrue(transport.awaitRequests(1, 3000));
+            assertTrue(transport.awaitRequests(1, 60_000));
         }
     }
 
@@ -69,13 +80,18 @@ class DeliveryTest {
                 Transport.Response.of(503, "{}"), new ConnectException("refused"));
         try (Brain brain = builder(transport, spool).build()) {
             track(brain, 3);
-            assertTrue(transport.awaitRequests(3, 10_000));
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(transport.awaitRequests(3, 60_000));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         List<List<Map<String, Object>>> requests = transport.requests();
-        assertEquals(3, requests.size());
+        // At least three, not exactly: a slow machine may split the three events over two batches.
+        assertTrue(requests.size() >= 3, requests.size() + " requests");
         assertEquals(ids(requests.get(0)), ids(requests.get(1)));
         assertEquals(ids(requests.get(0)), ids(requests.get(2)));
+        List<Object> accepted = new ArrayList<>();
+        requests.subList(2, requests.size()).forEach(r -> accepted.addAll(ids(r)));
+        assertEquals(3, accepted.size(), "after the two failures, each event is delivered once");
+        assertEquals(3, new HashSet<>(accepted).size());
     }
 
     @Test
@@ -83,7 +99,7 @@ class DeliveryTest {
         FakeTransport transport = new FakeTransport().then(new Transport.Response(429, 2, "{}"));
         try (Brain brain = builder(transport, spool).build()) {
             track(brain, 2);
-            assertTrue(transport.awaitRequests(2, 10_000));
+            assertTrue(transport.awaitRequests(2, 60_000));
         }
         List<Long> times = transport.requestTimes();
         long waitedMillis = (times.get(1) - times.get(0)) / 1_000_000;
@@ -98,13 +114,13 @@ class DeliveryTest {
         transport.then(new Transport.Response(207, -1,
                 "{\"accepted\":2,\"duplicates\":0,\"rejected\":[{\"index\":1,\"event_id\":\"e-1\","
                         + "\"code\":\"unknown_event_type\",\"message\":\"no such type\"}]}"));
-        try (Brain brain = builder(transport, spool).logger(logger).build()) {
+        try (Brain brain = flushedOnly(builder(transport, spool).logger(logger))) {
             brain.track("session.start", "s", Map.of("category", "a"));
             brain.track("nonsense", "s", Map.of());
             brain.track("session.start", "s", Map.of("category", "b"));
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
             track(brain, 1);
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         assertEquals(2, transport.requests().size());
         assertEquals(3, transport.requests().get(0).size());
@@ -116,9 +132,9 @@ class DeliveryTest {
     void a_400_is_dropped_and_not_retried() throws Exception {
         FakeTransport transport = new FakeTransport().then(
                 Transport.Response.of(400, "{\"error\":\"invalid_body\",\"message\":\"nope\"}"));
-        try (Brain brain = builder(transport, spool).flushInterval(Duration.ofMinutes(10)).build()) {
+        try (Brain brain = flushedOnly(builder(transport, spool))) {
             track(brain, 2);
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
             Thread.sleep(300);
         }
         List<Map<String, Object>> starts = Fixtures.ofType(transport.events(), "session.start");
@@ -132,7 +148,7 @@ class DeliveryTest {
     void a_401_is_not_retried_soon_and_the_events_stay_spooled() throws Exception {
         FakeTransport transport = new FakeTransport().then(Transport.Response.of(401, "{\"error\":\"unauthorized\"}"));
         Fixtures.RecordingLogger logger = new Fixtures.RecordingLogger();
-        try (Brain brain = builder(transport, spool).logger(logger).shutdownTimeout(Duration.ZERO).build()) {
+        try (Brain brain = flushedOnly(builder(transport, spool).logger(logger).shutdownTimeout(Duration.ZERO))) {
             track(brain, 2);
             assertFalse(brain.flush(Duration.ofMillis(1500)));
         }
@@ -140,7 +156,7 @@ class DeliveryTest {
         assertEquals(1, logger.matching("401").size());
         FakeTransport next = new FakeTransport();
         try (Brain brain = builder(next, spool).build()) {
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         assertEquals(2, next.events().size(), "a later process with a good key sends them");
         Set<Object> firstIds = new HashSet<>(ids(transport.requests().get(0)));

@@ -12,7 +12,11 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** A builder that ignores the real environment, sends often and registers no shutdown hook. */
+    /**
+     * A builder that ignores the real environment, sends often and registers no shutdown hook. Closing waits up to
+     * 30 s (it returns as soon as all is delivered), so a slow machine still delivers what close adds; tests with a
+     * brain that cannot answer set their own shutdown timeout.
+     */
     static Brain.Builder builder(Transport transport, Path spool) {
         return new Brain.Builder(name -> null)
                 .apiKey("brain_test_key")
@@ -20,6 +24,7 @@ final class Fixtures {
                 .spoolDir(spool)
                 .flushInterval(Duration.ofMillis(50))
                 .heartbeatInterval(Duration.ZERO)
+                .shutdownTimeout(Duration.ofSeconds(30))
                 .shutdownHook(false);
     }
 

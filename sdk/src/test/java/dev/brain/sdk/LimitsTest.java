@@ -34,7 +34,7 @@ class LimitsTest {
             s.tool("t".repeat(500), 1, true).summary("x".repeat(10_000)).fail("r".repeat(5000));
             s.close();
             brain.track("error", "sess_" + "i".repeat(300), Map.of("message", "m".repeat(5000), "kind", "k", "stack_hash", "sha256:00"));
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         List<Map<String, Object>> events = transport.events();
         Map<String, Object> start = payload(ofType(events, "session.start").get(0));
@@ -73,7 +73,7 @@ class LimitsTest {
                 s.tool("tool_" + "n".repeat(120) + i, i, i % 2 == 0);
             }
             s.close();
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         Map<String, Object> end = payload(ofType(transport.events(), "session.end").get(0));
         int kept = ((List<?>) end.get("tool_calls")).size();
@@ -87,7 +87,7 @@ class LimitsTest {
         FakeTransport transport = new FakeTransport();
         try (Brain brain = builder(transport, spool).build()) {
             brain.track("session.start", "s", Map.of("category", "a\u0000b", "blob", "z".repeat(100_000)));
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         Map<String, Object> p = payload(transport.events().get(0));
         assertEquals("a\uFFFDb", p.get("category"));

@@ -105,11 +105,14 @@ class NeverThrowsTest {
             brain.track("session.start", Map.of("category", "x"));
         }
         long trackMillis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(trackMillis < 500, "track took " + trackMillis + " ms");
+        // Milliseconds when track only enqueues; the bound leaves room for a loaded machine, not for a lookup per call.
+        assertTrue(trackMillis < 5000, "track took " + trackMillis + " ms");
         assertFalse(brain.flush(Duration.ofMillis(500)));
         long closeStart = System.nanoTime();
         assertDoesNotThrow(brain::close);
-        assertTrue((System.nanoTime() - closeStart) / 1_000_000 < 2000);
+        // 0.3 s shutdown timeout and at most 0.5 s of joins, plus room for a loaded machine: under the 10 s request timeout.
+        long closeMillis = (System.nanoTime() - closeStart) / 1_000_000;
+        assertTrue(closeMillis < 8000, "close took " + closeMillis + " ms");
     }
 
     @Test
@@ -130,13 +133,14 @@ class NeverThrowsTest {
 
     @Test
     void flush_and_close_return_within_their_deadline_when_the_brain_hangs() {
-        FakeTransport hanging = new FakeTransport().delay(10_000);
+        FakeTransport hanging = new FakeTransport().delay(60_000);
         Brain brain = builder(hanging, spool).shutdownTimeout(Duration.ofMillis(300)).build();
         brain.track("session.start", Map.of("category", "x"));
         long start = System.nanoTime();
         assertFalse(brain.flush(Duration.ofMillis(300)));
         brain.close();
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < 1800, "took " + millis + " ms");
+        // 0.3 s + 0.3 s + at most 0.5 s of joins, plus room for a loaded machine; the hanging request takes 60 s.
+        assertTrue(millis < 10_000, "took " + millis + " ms");
     }
 }

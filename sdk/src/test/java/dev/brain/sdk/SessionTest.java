@@ -36,7 +36,7 @@ class SessionTest {
                 s.summary("Refund for order 123");
                 s.attribute("ticket_count", 2);
             }
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         List<Map<String, Object>> events = transport.events();
         Map<String, Object> start = ofType(events, "session.start").get(0);
@@ -67,7 +67,7 @@ class SessionTest {
             Session closedTwice = brain.session("c");
             closedTwice.close();
             closedTwice.fail("after close is ignored").close();
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         List<Map<String, Object>> ends = ofType(transport.events(), "session.end");
         assertEquals(3, ends.size());
@@ -92,7 +92,7 @@ class SessionTest {
             assertThrows(IllegalStateException.class, () -> brain.call("inbox", s -> {
                 throw new IllegalStateException("boom");
             }));
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         List<Map<String, Object>> events = transport.events();
         List<Map<String, Object>> errors = ofType(events, "error");
@@ -116,7 +116,7 @@ class SessionTest {
             for (String order : new String[] {"order 1", "order 2"}) {
                 brain.session("x").fail(failure(order)).close();
             }
-            assertTrue(brain.flush(Duration.ofSeconds(5)));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
         }
         List<Map<String, Object>> errors = ofType(transport.events(), "error");
         assertEquals(payload(errors.get(0)).get("stack_hash"), payload(errors.get(1)).get("stack_hash"));

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -150,8 +151,10 @@ public final class RealBrain implements AutoCloseable {
     /** kill -9: no graceful shutdown, like a crash. */
     public void kill() throws InterruptedException {
         if (process != null) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            // Gone for sure before anything restarts on its port.
+            if (!process.destroyForcibly().waitFor(60, TimeUnit.SECONDS)) {
+                fail("the brain did not exit within 60 s of SIGKILL");
+            }
             process = null;
         }
     }
@@ -237,9 +240,30 @@ public final class RealBrain implements AutoCloseable {
                 + Paths.get("target", "test-classes").toAbsolutePath();
     }
 
+    /**
+     * A free port below the kernel's ephemeral range: the brain may be down (not started yet, or killed to be
+     * restarted) while tests make outgoing connections, and the kernel gives those their local ports from that range.
+     */
     static int freePort() throws IOException {
+        int below = ephemeralPortsFrom();
+        for (int attempt = 0; attempt < 100 && below > 20_100; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, below);
+            try (ServerSocket s = new ServerSocket(port)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // another one
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    private static int ephemeralPortsFrom() {
+        try {
+            return Integer.parseInt(Files.readString(Paths.get("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException unknown) {
+            return 32_768;
         }
     }
 }
