@@ -13,6 +13,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -90,6 +91,16 @@ class RealClaudeCodeIT {
             String session = (String) result.get("session_id");
 
             List<Map<String, Object>> events = HookProcessIT.events(brain, session, 2);
+            // On a loaded machine SessionEnd's budget can run out before its send: the event waits in the spool and
+            // goes with the next hook that talks to the brain (the documented contract), so play that next hook.
+            if (events.size() < 2) {
+                String another = UUID.randomUUID().toString();
+                HookRunner next = new HookRunner(Map.of("HOME", home.toString(), "BRAIN_API_KEY", brain.apiKey(),
+                        "BRAIN_ENDPOINT", brain.endpoint(), "BRAIN_SPOOL_DIR", dir.resolve("spool").toString()));
+                assertEquals(0, next.run(HookProcessIT.payload(another, dir.resolve(another + ".jsonl"), "SessionStart",
+                        "\"source\":\"startup\"")).exit());
+                events = HookProcessIT.events(brain, session, 2);
+            }
             assertEquals(List.of("session.start", "session.end"), HookProcessIT.types(events));
             assertEquals(Map.of("category", "acme-shop", "source", "claude-code:startup"), HookProcessIT.payloadOf(events.get(0)));
             Map<String, Object> end = HookProcessIT.payloadOf(events.get(1));
