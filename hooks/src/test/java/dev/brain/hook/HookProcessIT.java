@@ -297,7 +297,11 @@ class HookProcessIT {
 
     /** The session's rows once at least {@code count} have arrived (up to 60 s), plus any that follow within 300 ms. */
     static List<Map<String, Object>> events(RealBrain brain, String session, int count) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
+        return events(brain, session, count, 60);
+    }
+
+    static List<Map<String, Object>> events(RealBrain brain, String session, int count, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         List<Map<String, Object>> events = read(brain, session);
         while (events.size() < count && System.nanoTime() < deadline) {
             Thread.sleep(100);
