@@ -26,8 +26,9 @@ class ShutdownTest {
             blocker.setAutoCommit(false);
             blocker.createStatement().execute("lock table event_keys in access exclusive mode");
             var inFlight = CompletableFuture.supplyAsync(() -> brain.post(key, start("in-flight")).statusCode());
+            // The ingest's insert, not the scheduled maintenance, which also waits on that table.
             Await.until("the ingest waits for the test's lock", () -> brain.count("select count(*) from pg_stat_activity"
-                    + " where datname = current_database() and wait_event_type = 'Lock'") > 0);
+                    + " where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into event_keys%'") > 0);
             int port = brain.server.port();
             var closing = CompletableFuture.runAsync(brain.server::close);
             Await.until("shutdown has begun: new connections are refused", () -> refuses(port));

@@ -311,7 +311,8 @@ class HookProcessIT {
         return read(brain, session);
     }
 
-    private static List<Map<String, Object>> read(RealBrain brain, String session) throws Exception {
+    /** The session's rows as they are now. */
+    static List<Map<String, Object>> read(RealBrain brain, String session) throws Exception {
         List<Map<String, Object>> events = new ArrayList<>();
         for (String[] row : brain.rows()) {
             if (session.equals(row[2])) {

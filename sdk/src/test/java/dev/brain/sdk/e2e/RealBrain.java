@@ -37,7 +37,7 @@ public final class RealBrain implements AutoCloseable {
     public record Profile(String database, String databaseUrlVariable, String tier, boolean tierC, String prefix) {
     }
 
-    /** The SDK's: a tier-b customer in database brain_sdk_test (or BRAIN_SDK_TEST_DATABASE_URL). */
+    /** The SDK's: a tier-b customer, in a database of the run's own next to brain_sdk_test (or BRAIN_SDK_TEST_DATABASE_URL). */
     public static final Profile SDK = new Profile("brain_sdk_test", "BRAIN_SDK_TEST_DATABASE_URL", "b", false, "sdk");
 
     private static final Map<Profile, String> DATABASE_URLS = new HashMap<>();
@@ -74,25 +74,50 @@ public final class RealBrain implements AutoCloseable {
         return jar;
     }
 
-    static synchronized String databaseUrl(Profile profile) throws IOException, InterruptedException {
+    static synchronized String databaseUrl(Profile profile) throws IOException, InterruptedException, SQLException {
         String url = DATABASE_URLS.get(profile);
         if (url == null) {
-            String fromEnv = System.getenv(profile.databaseUrlVariable());
-            if (fromEnv != null && !fromEnv.isBlank()) {
-                url = fromEnv.trim();
-            } else {
-                String script = System.getProperty("brain.pgLocal", "../scripts/pg-local.sh");
-                Process p = new ProcessBuilder(script, profile.database()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (p.waitFor() != 0 || out.isEmpty()) {
-                    fail("could not start the project-local PostgreSQL with " + script);
-                }
-                String[] lines = out.split("\n");
-                url = lines[lines.length - 1].trim();
-            }
+            url = ownDatabase(namedDatabaseUrl(profile));
             DATABASE_URLS.put(profile, url);
         }
         return url;
+    }
+
+    /**
+     * A database of this test run's own, created next to the named one and dropped when the JVM exits: checkouts
+     * sharing a PostgreSQL would otherwise migrate one database to their own, different schemas.
+     */
+    private static String ownDatabase(String named) throws SQLException {
+        String name = "brain_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(named)) {
+            c.createStatement().execute("create database " + name);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Connection c = DriverManager.getConnection(named)) {
+                c.createStatement().execute("drop database if exists " + name + " with (force)");
+            } catch (SQLException e) {
+                System.err.println("could not drop test database " + name + ": " + e.getMessage());
+            }
+        }, "drop-" + name));
+        int slash = named.indexOf('/', "jdbc:postgresql://".length());
+        int query = named.indexOf('?', slash);
+        return named.substring(0, slash + 1) + name + (query < 0 ? "" : named.substring(query));
+    }
+
+    /** The profile's variable, else the project-local PostgreSQL, started if need be. */
+    private static String namedDatabaseUrl(Profile profile) throws IOException, InterruptedException {
+        String fromEnv = System.getenv(profile.databaseUrlVariable());
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
+        }
+        String script = System.getProperty("brain.pgLocal", "../scripts/pg-local.sh");
+        Process p = new ProcessBuilder(script, profile.database()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            fail("could not start the project-local PostgreSQL with " + script);
+        }
+        String[] lines = out.split("\n");
+        return lines[lines.length - 1].trim();
     }
 
     /** An SDK-profile brain: migrates once, provisions a fresh customer, agent and key; does not start serving yet. */
