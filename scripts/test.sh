@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 read -r -a MVN <<<"${MVN:-mvn -B -q -Dstyle.color=never}"
 
 modules=(.)
-[ -f sdk/pom.xml ] && modules+=(sdk)
+[ -f sdk/java/pom.xml ] && modules+=(sdk/java)
 [ -f hooks/pom.xml ] && modules+=(hooks)
 # Last run's reports would be counted for a module that does not run this time.
 scripts/test-summary.sh --clean "${modules[@]}"
@@ -45,13 +45,13 @@ export TEST_DATABASE_URL
 run . package -DskipTests || finish
 run . test
 
-if [ -f sdk/pom.xml ]; then
+if [ -f sdk/java/pom.xml ]; then
   if [ -z "${BRAIN_SDK_TEST_DATABASE_URL:-}" ]; then
     BRAIN_SDK_TEST_DATABASE_URL=$(scripts/pg-local.sh brain_sdk_test) || { status=1; notes+=("no PostgreSQL for the SDK"); finish; }
   fi
   export BRAIN_SDK_TEST_DATABASE_URL
   # install also publishes the test jar the hook's tests use; after failed tests, publish without them.
-  run sdk -f sdk/pom.xml install || run sdk -f sdk/pom.xml install -DskipTests || finish
+  run sdk/java -f sdk/java/pom.xml install || run sdk/java -f sdk/java/pom.xml install -DskipTests || finish
 fi
 
 if [ -f hooks/pom.xml ]; then
