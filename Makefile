@@ -21,8 +21,8 @@ test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_UR
 bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
 	@scripts/bench.sh IngestBench
 
-bench-sdk: build      ## SDK: ns and bytes per recording call, heap with a dead endpoint
-	@$(MVN) -f sdk/java/pom.xml test-compile && java -cp sdk/java/target/classes:sdk/java/target/test-classes dev.brain.sdk.bench.SdkBench 30
+bench-sdk: build      ## both SDKs side by side: cost per recording call, RSS at 20k events/s into a dead endpoint, events/s into a local brain
+	@$(MVN) -f sdk/java/pom.xml test-compile && $${PYTHON:-python3} sdk/python/bench/bench.py 60 20000
 
 bench-redaction: build  ## redaction throughput with a 300 ms stand-in Anthropic; ingest p99 with a slow redactor
 	@scripts/bench.sh RedactionBench
