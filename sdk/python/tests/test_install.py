@@ -52,6 +52,17 @@ class InstallTest(unittest.TestCase):
         subprocess.run([self.python, "-c", SEED], env=env, check=True, timeout=180, cwd=self.tmp)
         self.assertEqual(["session.start", "session.end", "error"], [e["event_type"] for e in collector.events])
 
+    def test_pip_installs_from_a_git_url_with_the_subdirectory(self):
+        repo = os.path.dirname(os.path.dirname(PACKAGE_ROOT))
+        if shutil.which("git") is None or not os.path.exists(os.path.join(repo, ".git")):
+            self.skipTest("not a git checkout")
+        # The committed HEAD of this checkout, as pip would fetch "git+<repo-url>#subdirectory=sdk/python".
+        r = subprocess.run([self.python, "-m", "pip", "install", "--no-index", "--disable-pip-version-check",
+                            "--force-reinstall", "git+file://%s#subdirectory=sdk/python" % repo],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600)
+        self.assertEqual(0, r.returncode, r.stdout)
+        self.assertIn("Successfully installed brain-sdk-0.1.0", r.stdout)
+
     def test_the_build_metadata_matches_pyproject(self):
         sys.path.insert(0, os.path.join(PACKAGE_ROOT, "_backend"))
         try:
