@@ -103,7 +103,7 @@ def dead_child(seconds, rate):
 def dead_python(seconds, rate):
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--dead-child", str(seconds), str(rate)],
                          stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout
-    _, recorded, achieved, *samples = out.split("DEAD ", 1)[1].split()
+    recorded, achieved, *samples = out.split("DEAD ", 1)[1].split()
     return int(recorded), float(achieved), [float(s) for s in samples]
 
 

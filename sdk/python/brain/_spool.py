@@ -2,7 +2,7 @@
 written to a temp name and renamed so no reader sees half a file. Bounded in bytes; over the bound the oldest files
 go. A file is locked (POSIX record lock, as the Java SDK's) while being sent, so processes sharing a directory never
 send the same batch at once. When the directory cannot be written, batches wait in memory, bounded in events.
-The format, names and locks are the Java SDK's: both SDKs can share one spool."""
+The format, names and locks are the Java SDK's."""
 import collections
 import fcntl
 import os
