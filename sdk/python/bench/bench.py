@@ -122,17 +122,25 @@ def throughput(endpoint, key, events=100000):
 
 
 def java(seconds, rate, endpoint, key):
-    """The Java SDK's own bench (SdkBench) with the same dead-endpoint load, its RSS sampled from outside."""
+    """The Java SDK's own bench (SdkBench) with the same dead-endpoint load; its RSS sampled from outside every 5 s
+    while it records into the dead endpoint (after its micro rounds report, until its dead-endpoint line)."""
+    import threading
     classes = os.path.join(REPO, "sdk", "java", "target")
     cp = os.path.join(classes, "classes") + os.pathsep + os.path.join(classes, "test-classes")
     env = dict(os.environ, BRAIN_BENCH_ENDPOINT=endpoint, BRAIN_BENCH_KEY=key) if endpoint else dict(os.environ)
     p = subprocess.Popen(["java", "-cp", cp, "dev.brain.sdk.bench.SdkBench", str(seconds), str(rate)], env=env,
                          stdout=subprocess.PIPE, universal_newlines=True)
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(p.stdout.readline, "")), daemon=True)
+    reader.start()
     samples = []
     while p.poll() is None:
-        samples.append(rss_mib(p.pid))
+        text = "".join(lines)
+        if "close(): " in text and "dead brain" not in text:
+            samples.append(rss_mib(p.pid))
         time.sleep(5)
-    return p.stdout.read(), samples
+    reader.join(60)
+    return "".join(lines), samples
 
 
 def local_brain():

@@ -82,12 +82,18 @@ class Engine:
                     if line is None:
                         continue
                     if lines and size + len(line) > P.BATCH_BYTES:
-                        self.spool.store(lines)
+                        self._store(lines)
                         lines, size = [], 0
                     lines.append(line)
                     size += len(line) + 1
-                self.spool.store(lines)
+                self._store(lines)
             return any_events
+
+    def _store(self, lines):
+        # Each batch can go at once: a long drain (a burst of events) must not hold the sender back until it ends.
+        self.spool.store(lines)
+        if lines and time.monotonic() >= self.delivery.backoff_until:
+            self._send_wake.set()
 
     def _serialize(self, event):
         event_type, session_id, ts, payload = event
@@ -181,8 +187,7 @@ class Engine:
                 if every > 0 and now >= next_heartbeat:
                     self.enqueue_heartbeat()
                     next_heartbeat = now + every
-                if self.drain() and now >= self.delivery.backoff_until:
-                    self._send_wake.set()
+                self.drain()
             except BaseException as e:
                 self.log.error("unexpected failure in the spooler; continuing", e)
             now = time.monotonic()
