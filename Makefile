@@ -9,7 +9,7 @@ build:                ## the jars, no tests, and the class-data archive that hal
 	$(MVN) package -DskipTests
 	@rm -f target/brain.jsa && BRAIN_LOG_LEVEL=off java -XX:ArchiveClassesAtExit=target/brain.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
 	  -jar $(JAR) cds-training >/dev/null 2>&1 || echo "(no class-data archive: start-up is slower, nothing else changes)" >&2
-	@if [ -f sdk/pom.xml ]; then $(MVN) -f sdk/pom.xml install -DskipTests; fi
+	@if [ -f sdk/java/pom.xml ]; then $(MVN) -f sdk/java/pom.xml install -DskipTests; fi
 	@if [ -f hooks/pom.xml ]; then $(MVN) -f hooks/pom.xml package -DskipTests; fi
 
 run: build            ## local PostgreSQL (unless DATABASE_URL is set), migrate, demo key, serve
@@ -21,8 +21,8 @@ test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_UR
 bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
 	@scripts/bench.sh IngestBench
 
-bench-sdk: build      ## SDK: ns and bytes per recording call, heap with a dead endpoint
-	@$(MVN) -f sdk/pom.xml test-compile && java -cp sdk/target/classes:sdk/target/test-classes dev.brain.sdk.bench.SdkBench 30
+bench-sdk: build      ## both SDKs side by side: cost per recording call, RSS at 20k events/s into a dead endpoint, events/s into a local brain
+	@$(MVN) -f sdk/java/pom.xml test-compile && $${PYTHON:-python3} sdk/python/bench/bench.py 60 20000
 
 bench-redaction: build  ## redaction throughput with a 300 ms stand-in Anthropic; ingest p99 with a slow redactor
 	@scripts/bench.sh RedactionBench

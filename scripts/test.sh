@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# make test: the server's tests, the SDK's (unit and end-to-end) and the hook's, against a real PostgreSQL,
-# then one last line over all three: "N passed, N failed, N skipped". A module whose tests fail does not
+# make test: the server's tests, the Java and Python SDKs' (unit and end-to-end) and the hook's, against a real
+# PostgreSQL, then one last line over all of them: "N passed, N failed, N skipped". A module whose tests fail does not
 # stop the next one; the exit status is non-zero when any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 read -r -a MVN <<<"${MVN:-mvn -B -q -Dstyle.color=never}"
 
 modules=(.)
-[ -f sdk/pom.xml ] && modules+=(sdk)
+[ -f sdk/java/pom.xml ] && modules+=(sdk/java)
+[ -f sdk/python/pyproject.toml ] && modules+=(sdk/python)
 [ -f hooks/pom.xml ] && modules+=(hooks)
 # Last run's reports would be counted for a module that does not run this time.
 scripts/test-summary.sh --clean "${modules[@]}"
@@ -45,13 +46,23 @@ export TEST_DATABASE_URL
 run . package -DskipTests || finish
 run . test
 
-if [ -f sdk/pom.xml ]; then
+if [ -f sdk/java/pom.xml ]; then
   if [ -z "${BRAIN_SDK_TEST_DATABASE_URL:-}" ]; then
     BRAIN_SDK_TEST_DATABASE_URL=$(scripts/pg-local.sh brain_sdk_test) || { status=1; notes+=("no PostgreSQL for the SDK"); finish; }
   fi
   export BRAIN_SDK_TEST_DATABASE_URL
   # install also publishes the test jar the hook's tests use; after failed tests, publish without them.
-  run sdk -f sdk/pom.xml install || run sdk -f sdk/pom.xml install -DskipTests || finish
+  run sdk/java -f sdk/java/pom.xml install || run sdk/java -f sdk/java/pom.xml install -DskipTests || finish
+fi
+
+# The Python SDK: stdlib unittest, its end-to-end tests on the same jar and PostgreSQL; it writes a surefire-style report.
+if [ -f sdk/python/pyproject.toml ]; then
+  if ! "${PYTHON:-python3}" sdk/python/tests/run.py; then
+    status=1
+    case "$(scripts/test-summary.sh sdk/python)" in
+      *", 0 failed,"*) notes+=("sdk/python: the test runner failed outside the tests (see its output above)") ;;
+    esac
+  fi
 fi
 
 if [ -f hooks/pom.xml ]; then

@@ -27,6 +27,7 @@ public final class SdkBench {
 
     public static void main(String[] args) throws Exception {
         int deadSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int deadRate = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         Path spool = Files.createTempDirectory("brain-bench");
         Transport instant = body -> Transport.Response.of(202, "{\"accepted\":0,\"duplicates\":0,\"rejected\":[]}");
         try (Brain brain = Brain.builder().apiKey("bench").transport(instant).spoolDir(spool)
@@ -38,7 +39,7 @@ public final class SdkBench {
                 sessions(brain, 500_000, report);
             }
         }
-        deadBrain(spool, deadSeconds);
+        deadBrain(spool, deadSeconds, deadRate);
         String endpoint = System.getenv("BRAIN_BENCH_ENDPOINT");
         String key = System.getenv("BRAIN_BENCH_KEY");
         if (endpoint != null && key != null) {
@@ -97,8 +98,8 @@ public final class SdkBench {
         }
     }
 
-    /** Records far more than an hour's traffic into a dead endpoint and samples used heap after GC. */
-    private static void deadBrain(Path spool, int seconds) throws Exception {
+    /** Records {@code rate} events/s (50k by default: far more than an hour's traffic) into a dead endpoint; samples used heap after GC. */
+    private static void deadBrain(Path spool, int seconds, int rate) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -113,10 +114,10 @@ public final class SdkBench {
             StringBuilder samples = new StringBuilder();
             long nextSample = System.nanoTime();
             while (System.nanoTime() < end) {
-                for (int i = 0; i < 1000; i++) {
+                for (int i = 0; i < rate / 50; i++) {
                     brain.track("session.start", "sess_dead", payload);
                 }
-                recorded += 1000;
+                recorded += rate / 50;
                 Thread.sleep(20);
                 if (System.nanoTime() >= nextSample) {
                     System.gc();
@@ -124,8 +125,8 @@ public final class SdkBench {
                     nextSample += 5_000_000_000L;
                 }
             }
-            System.out.printf("dead brain for %d s, %d events recorded: used heap after GC every 5 s: %s%n",
-                    seconds, recorded, samples.toString().trim());
+            System.out.printf("dead brain for %d s at %d events/s, %d events recorded: used heap after GC every 5 s: %s%n",
+                    seconds, rate, recorded, samples.toString().trim());
         }
     }
 
