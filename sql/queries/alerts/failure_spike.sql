@@ -24,7 +24,7 @@ pts as (
 ),
 base as (
   select x.customer_id, x.metric, x.tool, count(*) as points, avg(x.rate) as mean,
-         greatest(coalesce(stddev_samp(x.rate), 0), :min_sigma) as sd
+         greatest(coalesce(stddev_samp(x.rate), 0), cast(:min_sigma as numeric)) as sd
   from pts x, p where x.day < p.today group by 1, 2, 3 having count(*) >= 5
 ),
 flags as (

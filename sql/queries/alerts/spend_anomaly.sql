@@ -26,11 +26,11 @@ hit as (
 )
 select h.customer_id as subject, h.customer_id, null::text as agent_id,
        h.customer_id || ': spend today ' || round(h.cents) || '¢'
-         || case when h.score >= :z then ', z-score ' || round(h.score, 1) || ' against ' || round(h.mean) || '¢ ± '
+         || case when h.score >= cast(:z as numeric) then ', z-score ' || round(h.score, 1) || ' against ' || round(h.mean) || '¢ ± '
                  || round(h.sd) || '¢ a day over ' || h.days || ' days' else '' end
          || case when h.budget is not null and h.cents > h.budget then ', over the daily budget of ' || round(h.budget) || '¢'
                  else '' end as message,
        jsonb_build_object('cost_cents_today', round(h.cents, 2), 'z_score', round(h.score, 2), 'mean_cents', round(h.mean, 2),
                           'sigma_cents', round(h.sd, 2), 'history_days', h.days, 'daily_budget_cents', h.budget) as detail
 from hit h
-where h.score >= :z or (h.budget is not null and h.cents > h.budget)
+where h.score >= cast(:z as numeric) or (h.budget is not null and h.cents > h.budget)
