@@ -189,6 +189,13 @@ create or replace view analytics.outcomes_30d as select * from analytics.outcome
 create or replace view analytics.customer_health as select * from analytics.health(30);
 create or replace view analytics.freshness as select last_id, fresh_as_of from rollup_state where name = 'events';
 
+-- Alerts (dev.brain.alerts, issue 13): every alert, firing and resolved, with its duration and the numbers that fired it.
+create or replace view analytics.alerts as
+  select a.id, a.rule, a.subject, a.customer_id, a.agent_id, a.severity, a.state, a.message, a.detail as "values",
+         a.fired_at, a.resolved_at, floor(extract(epoch from coalesce(a.resolved_at, now()) - a.fired_at))::bigint as duration_s,
+         a.acked_at, a.acked_by, a.link
+  from public.alerts a;
+
 do $$
 begin
   if exists (select 1 from pg_roles where rolname = 'brain_reader') then

@@ -129,6 +129,58 @@
     });
   }
 
+  // Alerts (issue 13): the panel at the top, firing first, with ack and mute; a marker on each customer's health row.
+  async function alertsApi(method, path, body) {
+    const res = await fetch(path, { method, body: body ? JSON.stringify(body) : undefined,
+      headers: { Authorization: 'Bearer ' + localStorage.getItem(TOKEN_KEY), Accept: 'application/json', 'Content-Type': 'application/json' } });
+    if (!res.ok) throw new Error(path + ': HTTP ' + res.status);
+    return res.json();
+  }
+
+  function sevBadge(text, cls) {
+    const s = document.createElement('span');
+    s.className = 'sev ' + cls;
+    s.textContent = text;
+    return s;
+  }
+
+  function alertButton(label, action) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.addEventListener('click', async (ev) => { ev.stopPropagation(); await action(); load(); });
+    return b;
+  }
+
+  async function renderAlerts() {
+    const params = new URLSearchParams({ state: 'all', limit: '50' });
+    if ($('customer').value) params.set('customer', $('customer').value);
+    const body = await alertsApi('GET', '/v1/alerts?' + params);
+    const firing = body.alerts.filter((a) => a.state === 'firing');
+    $('alerts-summary').textContent = firing.length + ' firing · firing first, then the latest resolved';
+    fill('alerts', body.alerts.slice(0, 15), (tr, a) => {
+      tr.dataset.alert = a.id;
+      cell(tr, sevBadge(a.state === 'firing' ? a.severity : 'resolved', a.state === 'firing' ? a.severity : 'resolved'));
+      cell(tr, a.rule);
+      cell(tr, a.message, 'reason');
+      cell(tr, ago(a.duration_s) + (a.acked_at ? ' · acked' : ''));
+      const actions = document.createElement('span');
+      if (a.state === 'firing' && !a.acked_at) actions.appendChild(alertButton('Ack', () => alertsApi('POST', '/v1/alerts/' + a.id + '/ack')));
+      if (a.state === 'firing') actions.appendChild(alertButton('Mute 24 h', () => alertsApi('POST', '/v1/alerts/mute', { rule: a.rule, subject: a.subject, minutes: 1440 })));
+      cell(tr, actions);
+    });
+    const worst = new Map();
+    const rank = { critical: 3, warning: 2, info: 1 };
+    firing.forEach((a) => { if (a.customer_id && (rank[a.severity] || 0) > (rank[worst.get(a.customer_id)] || 0)) worst.set(a.customer_id, a.severity); });
+    $('health').querySelectorAll('tbody tr').forEach((tr) => {
+      const first = tr.firstElementChild;
+      const sev = first && worst.get(first.textContent);
+      if (!sev) return;
+      tr.classList.add('alert-' + sev);
+      first.title = firing.filter((a) => a.customer_id === first.textContent).map((a) => a.message).join('\n');
+    });
+  }
+
   async function load() {
     if (!localStorage.getItem(TOKEN_KEY)) { askToken(); return; }
     document.body.dataset.ready = 'false';
@@ -137,6 +189,7 @@
       const [health, engagement, spend, outcomes, categories, tools, seen] = await Promise.all(
         ['health', 'engagement', 'spend', 'outcomes', 'categories', 'tools', 'last-seen'].map(api));
       renderHealth(health.rows);
+      await renderAlerts();
       renderCharts(engagement, spend, outcomes, categories);
       fill('tools', tools.rows.slice(0, 12), (tr, r) => {
         cell(tr, r.customer_id); cell(tr, r.tool); cell(tr, fmt(r.calls), 'num'); cell(tr, pct(r.failure_rate), 'num');

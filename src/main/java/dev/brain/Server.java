@@ -1,6 +1,8 @@
 package dev.brain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.brain.alerts.AlertRoutes;
+import dev.brain.alerts.Alerts;
 import dev.brain.analytics.Analytics;
 import dev.brain.analytics.AnalyticsRoutes;
 import dev.brain.analytics.DashboardRoutes;
@@ -57,9 +59,10 @@ public final class Server implements AutoCloseable {
     private final AgentActivity activity;
     private final RedactionQueue redaction;
     private final Duration redactionDrain;
+    private final Alerts alerts;
 
     private Server(Database db, Metrics metrics, Javalin app, Scheduler scheduler, AgentActivity activity, RedactionQueue redaction,
-                   Duration redactionDrain) {
+                   Duration redactionDrain, Alerts alerts) {
         this.db = db;
         this.metrics = metrics;
         this.app = app;
@@ -67,6 +70,7 @@ public final class Server implements AutoCloseable {
         this.activity = activity;
         this.redaction = redaction;
         this.redactionDrain = redactionDrain;
+        this.alerts = alerts;
     }
 
     public static Server start(Config config) {
@@ -94,6 +98,7 @@ public final class Server implements AutoCloseable {
         var admin = new AdminAuth(config.adminTokens());
         Duration retention = Duration.ofDays(config.retentionDays());
 
+        var alerts = Alerts.start(db.jdbi(), config.alerting(), json, metrics, Clock.systemUTC());
         boolean migrated = config.migrate();
         List<Routes> routes = List.of(
                 new HealthRoutes(new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty()), metrics),
@@ -105,7 +110,8 @@ public final class Server implements AutoCloseable {
                         IngestLimits.of(config), metrics),
                 new AnalyticsRoutes(new Analytics(db.jdbi()), admin),
                 new DashboardRoutes(),
-                new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin));
+                new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin),
+                new AlertRoutes(alerts.store(), config.alerting(), admin, json));
         Javalin app = HttpApp.create(json, metrics, config.shutdownGrace().toMillis(), routes);
         app.start(config.host(), config.port());
 
@@ -113,7 +119,9 @@ public final class Server implements AutoCloseable {
         scheduler.every(new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead()),
                 config.maintenanceInterval(), JOBS_START_DELAY);
         scheduler.every(new RollupJob(db.jdbi(), metrics), config.rollupInterval(), JOBS_START_DELAY);
-        return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain());
+        // The first evaluation waits a whole interval: at start-up the rollups may be behind.
+        scheduler.every(alerts.engine(), config.alerting().interval(), config.alerting().interval());
+        return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain(), alerts);
     }
 
     private static void join(Thread t) {
@@ -140,6 +148,7 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() {
         scheduler.close();
+        alerts.close();
         try {
             app.stop();
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.brain.admin;
 
+import dev.brain.alerts.AlertStore;
 import dev.brain.analytics.CategoryAliases;
 import dev.brain.auth.KeyDao;
 import dev.brain.auth.TenantDao;
@@ -8,7 +9,9 @@ import dev.brain.privacy.PrivacyAdmin;
 import dev.brain.privacy.ReaderRole;
 import dev.brain.redact.Redactor;
 import dev.brain.redact.SummaryStore;
+import dev.brain.http.Json;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
@@ -31,7 +34,9 @@ public final class AdminCli {
               brain admin reader set-password --password <password>      (the read-only brain_reader role)
               brain admin category alias --from <raw category> --to <canonical category>
               brain admin category unalias --from <raw category>
-              brain admin category list""";
+              brain admin category list
+              brain admin customer budget --id <id> --daily-cents <n>     (spend above it fires spend_anomaly)
+              brain admin alert list [--state firing|resolved|all] [--customer <id>] [--limit <n>]""";
 
     private final CustomerCommands customers;
     private final AgentCommands agents;
@@ -40,9 +45,10 @@ public final class AdminCli {
     private final ReaderCommands reader;
     private final CategoryCommands categories;
     private final DemoCommands demo;
+    private final AlertCommands alerts;
 
     AdminCli(CustomerCommands customers, AgentCommands agents, KeyCommands keys, PrivacyCommands privacy, ReaderCommands reader,
-            CategoryCommands categories, DemoCommands demo) {
+            CategoryCommands categories, DemoCommands demo, AlertCommands alerts) {
         this.customers = customers;
         this.agents = agents;
         this.keys = keys;
@@ -50,6 +56,7 @@ public final class AdminCli {
         this.reader = reader;
         this.categories = categories;
         this.demo = demo;
+        this.alerts = alerts;
     }
 
     /** The CLI's wiring: each subject's service, built once from the database; the redactor only when a command needs it. */
@@ -64,7 +71,8 @@ public final class AdminCli {
                 new PrivacyCommands(privacyAdmin, redactor, out, err),
                 new ReaderCommands(new ReaderRole(jdbi), err),
                 new CategoryCommands(new CategoryAliases(jdbi), out, err),
-                new DemoCommands(tenants, keyDao, out, err));
+                new DemoCommands(tenants, keyDao, out, err),
+                new AlertCommands(new AlertStore(jdbi, Json.mapper(), Clock.systemUTC()), out, err));
     }
 
     /** args[0] is "admin". Throws UsageError on bad arguments. */
@@ -89,6 +97,8 @@ public final class AdminCli {
             case "category alias" -> categories.alias(new Args(args, 3, Set.of("from", "to")));
             case "category unalias" -> categories.unalias(new Args(args, 3, Set.of("from")));
             case "category list" -> categories.list(new Args(args, 3, Set.of()));
+            case "customer budget" -> alerts.budget(new Args(args, 3, Set.of("id", "daily-cents")));
+            case "alert list" -> alerts.list(new Args(args, 3, Set.of("state", "customer", "limit")));
             case "demo ensure" -> demo.ensure(new Args(args, 3, Set.of("key-file")));
             default -> throw new UsageError("unknown command 'admin " + command + "'");
         };

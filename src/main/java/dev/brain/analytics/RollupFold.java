@@ -16,6 +16,9 @@ import org.postgresql.util.PSQLException;
  */
 final class RollupFold {
     private static final String ROLLUP_SQL = Resources.text("/db/queries/analytics/rollup.sql");
+    private static final String ALERTS_SQL = Resources.text("/db/queries/analytics/rollup-alerts.sql");
+    /** Sessions with fewer tool calls are not kept for the tool_call_loop alert (its smallest threshold). */
+    static final int MIN_SESSION_TOOL_CALLS = 10;
     private static final String SET_ASIDE_SQL = Resources.text("/db/queries/analytics/rollup-set-aside.sql");
 
     /** An event set aside, with the database's error (quoted values removed). */
@@ -37,6 +40,8 @@ final class RollupFold {
                     .bind("max_ms", EventValidator.MAX_DURATION_MS).bind("max_tokens", EventValidator.MAX_TOKENS)
                     .bind("max_cost_cents", EventValidator.MAX_COST_CENTS)
                     .mapTo(Long.class).one();
+            tx.createQuery(ALERTS_SQL).bind("lo", lo).bind("hi", hi).bind("max_dropped", EventValidator.MAX_DROPPED)
+                    .bind("min_session_calls", MIN_SESSION_TOOL_CALLS).mapTo(Long.class).one();
             tx.releaseSavepoint("fold");
             return events;
         } catch (JdbiException e) {

@@ -40,7 +40,8 @@ public record Config(
         int ingestConcurrency,
         int ingestConcurrencyPerKey,
         long ingestBufferBytes,
-        String pricesFile) {
+        String pricesFile,
+        Alerting alerting) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
     public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -96,7 +97,8 @@ public record Config(
                 e.integer("BRAIN_INGEST_CONCURRENCY", DEFAULT_INGEST_CONCURRENCY, 1, MAX_INGEST_CONCURRENCY),
                 e.integer("BRAIN_INGEST_CONCURRENCY_PER_KEY", DEFAULT_INGEST_CONCURRENCY_PER_KEY, 1, MAX_INGEST_CONCURRENCY),
                 (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20,
-                e.string("BRAIN_PRICES_FILE", ""));
+                e.string("BRAIN_PRICES_FILE", ""),
+                Alerting.from(e));
     }
 
     // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.
@@ -176,7 +178,7 @@ public record Config(
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    private record Env(Map<String, String> env) {
+    record Env(Map<String, String> env) {
         String string(String name, String fallback) {
             String v = env.get(name);
             return v == null || v.isBlank() ? fallback : v.trim();

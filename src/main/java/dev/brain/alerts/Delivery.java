@@ -1,0 +1,17 @@
+package dev.brain.alerts;
+
+import org.jdbi.v3.core.Handle;
+
+/** The alert row's record of its last notification per channel: which event, its state, attempts, the last error. */
+final class Delivery {
+    private Delivery() {
+    }
+
+    static void record(Handle h, long alertId, String channel, String kind, String state, int attempts, String error) {
+        h.createUpdate("update alerts set delivery = delivery || jsonb_build_object(cast(:channel as text), jsonb_build_object("
+                        + "'event', cast(:kind as text), 'state', cast(:state as text), 'attempts', :attempts, 'error', cast(:error as text)))"
+                        + " where id = :id")
+                .bind("channel", channel).bind("kind", kind).bind("state", state).bind("attempts", attempts)
+                .bind("error", error).bind("id", alertId).execute();
+    }
+}
