@@ -25,6 +25,7 @@ import dev.brain.ingest.IngestService;
 import dev.brain.ingest.JsonEvents;
 import dev.brain.ingest.RateLimiter;
 import dev.brain.metrics.Metrics;
+import dev.brain.pricing.Prices;
 import dev.brain.privacy.RawSummaries;
 import dev.brain.privacy.RawSummaryRoutes;
 import dev.brain.privacy.ReaderRole;
@@ -70,6 +71,8 @@ public final class Server implements AutoCloseable {
 
     public static Server start(Config config) {
         Thread warm = HttpApp.warmUpInBackground();
+        // A wrong BRAIN_PRICES_FILE stops start-up here, before anything listens or prices a call with it.
+        Prices prices = Prices.load(config.pricesFile());
         Database db = Database.open(config);
         if (config.migrate()) {
             db.migrate();
