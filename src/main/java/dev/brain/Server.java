@@ -8,6 +8,11 @@ import dev.brain.analytics.RollupJob;
 import dev.brain.auth.AuthFailureLimiter;
 import dev.brain.auth.Authenticator;
 import dev.brain.config.Config;
+import dev.brain.customer.CustomerReport;
+import dev.brain.customer.CustomerRoutes;
+import dev.brain.customer.CustomerSnapshots;
+import dev.brain.customer.Usage;
+import dev.brain.customer.UsageRoutes;
 import dev.brain.db.Database;
 import dev.brain.db.PartitionMaintenance;
 import dev.brain.http.AdminAuth;
@@ -105,7 +110,9 @@ public final class Server implements AutoCloseable {
                         IngestLimits.of(config), metrics),
                 new AnalyticsRoutes(new Analytics(db.jdbi()), admin),
                 new DashboardRoutes(),
-                new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin));
+                new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin),
+                new CustomerRoutes(new CustomerReport(db.jdbi(), prices), admin, new Analytics(db.jdbi())::freshAsOf),
+                new UsageRoutes(new Usage(db.jdbi()), admin, config.billingCloseDays()));
         Javalin app = HttpApp.create(json, metrics, config.shutdownGrace().toMillis(), routes);
         app.start(config.host(), config.port());
 
@@ -113,6 +120,7 @@ public final class Server implements AutoCloseable {
         scheduler.every(new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead()),
                 config.maintenanceInterval(), JOBS_START_DELAY);
         scheduler.every(new RollupJob(db.jdbi(), metrics), config.rollupInterval(), JOBS_START_DELAY);
+        scheduler.every(new CustomerSnapshots(db.jdbi(), config.billingCloseDays()), config.rollupInterval(), JOBS_START_DELAY);
         return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain());
     }
 

@@ -3,6 +3,8 @@ package dev.brain.admin;
 import dev.brain.analytics.CategoryAliases;
 import dev.brain.auth.KeyDao;
 import dev.brain.auth.TenantDao;
+import dev.brain.customer.Contracts;
+import dev.brain.customer.Usage;
 import dev.brain.error.UsageError;
 import dev.brain.privacy.PrivacyAdmin;
 import dev.brain.privacy.ReaderRole;
@@ -31,7 +33,9 @@ public final class AdminCli {
               brain admin reader set-password --password <password>      (the read-only brain_reader role)
               brain admin category alias --from <raw category> --to <canonical category>
               brain admin category unalias --from <raw category>
-              brain admin category list""";
+              brain admin category list
+              brain admin customer contract --id <id> --monthly-cents <n>  (the contract value, for margin)
+              brain admin usage --month YYYY-MM [--customer <id>] [--format tsv|csv]   (usage for billing)""";
 
     private final CustomerCommands customers;
     private final AgentCommands agents;
@@ -40,9 +44,10 @@ public final class AdminCli {
     private final ReaderCommands reader;
     private final CategoryCommands categories;
     private final DemoCommands demo;
+    private final UsageCommands usage;
 
     AdminCli(CustomerCommands customers, AgentCommands agents, KeyCommands keys, PrivacyCommands privacy, ReaderCommands reader,
-            CategoryCommands categories, DemoCommands demo) {
+            CategoryCommands categories, DemoCommands demo, UsageCommands usage) {
         this.customers = customers;
         this.agents = agents;
         this.keys = keys;
@@ -50,6 +55,7 @@ public final class AdminCli {
         this.reader = reader;
         this.categories = categories;
         this.demo = demo;
+        this.usage = usage;
     }
 
     /** The CLI's wiring: each subject's service, built once from the database; the redactor only when a command needs it. */
@@ -58,13 +64,14 @@ public final class AdminCli {
         KeyDao keyDao = jdbi.onDemand(KeyDao.class);
         PrivacyAdmin privacyAdmin = new PrivacyAdmin(jdbi, new SummaryStore(jdbi));
         return new AdminCli(
-                new CustomerCommands(tenants, privacyAdmin, out, err),
+                new CustomerCommands(tenants, privacyAdmin, new ContractCommand(new Contracts(jdbi), err), out, err),
                 new AgentCommands(tenants, out, err),
                 new KeyCommands(tenants, keyDao, out, err),
                 new PrivacyCommands(privacyAdmin, redactor, out, err),
                 new ReaderCommands(new ReaderRole(jdbi), err),
                 new CategoryCommands(new CategoryAliases(jdbi), out, err),
-                new DemoCommands(tenants, keyDao, out, err));
+                new DemoCommands(tenants, keyDao, out, err),
+                new UsageCommands(new Usage(jdbi), out, err));
     }
 
     /** args[0] is "admin". Throws UsageError on bad arguments. */
@@ -89,6 +96,8 @@ public final class AdminCli {
             case "category alias" -> categories.alias(new Args(args, 3, Set.of("from", "to")));
             case "category unalias" -> categories.unalias(new Args(args, 3, Set.of("from")));
             case "category list" -> categories.list(new Args(args, 3, Set.of()));
+            case "customer contract" -> customers.contract(new Args(args, 3, Set.of("id", "monthly-cents")));
+            case "usage --month" -> usage.print(new Args(args, 2, Set.of("month", "customer", "format")));
             case "demo ensure" -> demo.ensure(new Args(args, 3, Set.of("key-file")));
             default -> throw new UsageError("unknown command 'admin " + command + "'");
         };

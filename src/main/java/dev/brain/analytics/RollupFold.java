@@ -37,6 +37,7 @@ final class RollupFold {
                     .bind("max_ms", EventValidator.MAX_DURATION_MS).bind("max_tokens", EventValidator.MAX_TOKENS)
                     .bind("max_cost_cents", EventValidator.MAX_COST_CENTS)
                     .mapTo(Long.class).one();
+            tx.createQuery("select brain_fold_customer(:lo, :hi)").bind("lo", lo).bind("hi", hi).mapTo(Long.class).one();
             tx.releaseSavepoint("fold");
             return events;
         } catch (JdbiException e) {
