@@ -126,7 +126,7 @@
 
   function agents(page) {
     table('agents', page.sections.agents, (tr, r) => {
-      td(tr, r.agent_id); td(tr, r.kind); td(tr, r.version + (r.previous_version ? ' (was ' + r.previous_version + ')' : ''));
+      td(tr, r.agent_id); td(tr, r.kind); td(tr, (r.version || '—') + (r.previous_version ? ' (was ' + r.previous_version + ')' : ''));
       td(tr, r.version_since ? new Date(r.version_since).toLocaleDateString() : '—');
       td(tr, when(r.last_seen_at), r.silent ? 'silent' : ''); td(tr, fmt(r.sessions_7d), 'num'); td(tr, fmt(r.sessions_prev_7d), 'num');
       td(tr, pct(r.failure_rate), 'num'); td(tr, fmt(r.errors), 'num'); td(tr, fmt(r.dropped_events), 'num');
@@ -144,7 +144,8 @@
       const body = await res.json().catch(() => ({}));
       if (res.status === 401 || res.status === 403) { localStorage.removeItem(TOKEN_KEY); login(body.message || 'the admin token was refused'); return; }
       if (!res.ok) throw new Error(body.message || 'HTTP ' + res.status);
-      $('title').textContent = body.customer.name + ' (' + body.customer.id + ', tier ' + body.customer.privacy_tier + ')';
+      const c = body.customer;
+      $('title').textContent = (c.name === c.id ? c.id : c.name + ' (' + c.id + ')') + ' · tier ' + c.privacy_tier;
       document.title = 'Brain — ' + body.customer.id;
       health(body); cost(body); agents(body); usage(body); quality(body);
       $('fresh').textContent = 'data as of ' + new Date(body.fresh_as_of).toLocaleTimeString();

@@ -27,8 +27,8 @@ import java.util.UUID;
  *   (research, one tool call each, claude-sonnet-4-6 100 input / 10 output / 0.5 cents each).
  * cust_c: agent c1, research and email_reply. cust_d: agent d1, research and billing.
  */
-final class CustomerSeed {
-    static final String TOKEN = "test-admin-token-0123456789";
+public final class CustomerSeed {
+    public static final String TOKEN = "test-admin-token-0123456789";
     static final String H1 = "sha256:" + "1".repeat(64);
     static final String H2 = "sha256:" + "2".repeat(64);
     final Instant now = Instant.now();
@@ -36,7 +36,7 @@ final class CustomerSeed {
     Instant version11At;
     String b1;
 
-    void send(Brain brain) throws Exception {
+    public void send(Brain brain) throws Exception {
         String a1 = brain.newAgentKey("cust_a", "agent_a1", "b");
         brain.admin("agent", "add", "--id", "agent_a2", "--customer", "cust_a");
         b1 = brain.newAgentKey("cust_b", "agent_b1", "b");
