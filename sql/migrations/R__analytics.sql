@@ -222,15 +222,18 @@ create or replace function analytics.open_alerts(customer text default null)
 create or replace function analytics.customer_health_history(days int default 30, customer text default null)
   returns table (customer_id text, day date, score int, change int, trend_score int, liveness_score int,
                  quality_score int, reason text)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     select h.customer_id, h.day, h.score, h.score - lag(h.score) over w, h.trend_score, h.liveness_score,
            h.quality_score, case when lag(h.score) over w is distinct from h.score then h.reason end
     from customer_health_daily h
     where h.day > (now() at time zone 'utc')::date - days and (customer is null or h.customer_id = customer)
     window w as (partition by h.customer_id order by h.day)
     order by h.customer_id, h.day;
-  end;
+  end $$;
 
 -- Every agent: kind, version and since when, the version before, last seen, sessions this week and the
 -- week before, failure rate, errors and dropped events over the window, open alerts. Silent as in last_seen.
@@ -239,8 +242,11 @@ create or replace function analytics.customer_agents(days int default 30, custom
                  previous_version text, last_seen_at timestamptz, silent boolean, sessions_7d bigint,
                  sessions_prev_7d bigint, sessions bigint, failure_rate numeric, errors bigint,
                  dropped_events numeric, open_alerts bigint)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     with today as (select (now() at time zone 'utc')::date as d),
     r as (
       select r.agent_id,
@@ -269,38 +275,45 @@ create or replace function analytics.customer_agents(days int default 30, custom
     left join al on al.agent_id = a.id
     where customer is null or a.customer_id = customer
     order by 8 desc, a.id;
-  end;
+  end $$;
 
 -- Sessions per day per registered agent, against the median customer's (customers with agents), zero-filled.
 create or replace function analytics.customer_engagement(days int default 30, customer text default null)
   returns table (customer_id text, day date, sessions bigint, agents bigint, sessions_per_agent numeric,
                  median_per_agent numeric)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     with n as (select g.customer_id, count(*) as agents from agents g group by 1),
     grid as (
       select n.customer_id, d.day::date as day, coalesce(r.sessions, 0) as sessions, n.agents
       from n
       cross join generate_series((now() at time zone 'utc')::date - (days - 1), (now() at time zone 'utc')::date, interval '1 day') d(day)
-      left join rollup_customer_daily r on r.customer_id = n.customer_id and r.day = d.day::date),
+      left join rollup_customer_daily r on r.customer_id = n.customer_id and r.day = d.day::date
+        and r.day > (now() at time zone 'utc')::date - days),
     m as (select g.day, percentile_cont(0.5) within group (order by g.sessions::float8 / g.agents) as med from grid g group by 1)
     select g.customer_id, g.day, g.sessions::bigint, g.agents, round(g.sessions::numeric / g.agents, 3), round(m.med::numeric, 3)
     from grid g join m on m.day = g.day
     where customer is null or g.customer_id = customer
     order by 1, 2;
-  end;
+  end $$;
 
 -- Category mix per ISO week (Monday), aliases applied.
 create or replace function analytics.customer_category_mix(days int default 30, customer text default null)
   returns table (customer_id text, week date, category text, sessions bigint)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     select r.customer_id, date_trunc('week', r.day)::date, coalesce(a.canonical, r.category), sum(r.sessions)::bigint
     from rollup_category_daily r left join category_aliases a on a.alias = r.category
     where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
     group by 1, 2, 3
     order by 1, 2, 4 desc, 3;
-  end;
+  end $$;
 
 -- Openings (the upsell list): categories that at least a third of the customers with sessions in the
 -- window use, and at least 3, which this customer does not use, or gives under half the median user's
@@ -308,8 +321,11 @@ create or replace function analytics.customer_category_mix(days int default 30, 
 create or replace function analytics.customer_openings(days int default 30, customer text default null)
   returns table (customer_id text, rank bigint, category text, customers_using bigint, customers_active bigint,
                  median_share numeric, share numeric, sessions bigint, opening text)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     with mix as (select * from analytics.categories(days, null)),
     tot as (select m.customer_id, sum(m.sessions) as total from mix m group by 1),
     sh as (
@@ -330,51 +346,62 @@ create or replace function analytics.customer_openings(days int default 30, cust
            o.category, o.users, o.n, round(o.med::numeric, 4), round(o.share, 4), o.sessions::bigint, o.opening
     from o
     order by 1, 2;
-  end;
+  end $$;
 
 -- Categories growing fastest here: sessions in the last half of the window against the half before.
 create or replace function analytics.customer_category_growth(days int default 30, customer text default null)
   returns table (customer_id text, category text, sessions_recent bigint, sessions_before bigint, growth numeric)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
-    with h as (select (now() at time zone 'utc')::date as d, greatest(days / 2, 1) as half),
-    x as (
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  declare
+    half int := greatest(days / 2, 1);
+    today date := (now() at time zone 'utc')::date;
+  begin
+    return query
+    with x as (
       select r.customer_id, coalesce(a.canonical, r.category) as category,
-             coalesce(sum(r.sessions) filter (where r.day > h.d - h.half), 0) as recent,
-             coalesce(sum(r.sessions) filter (where r.day <= h.d - h.half), 0) as before
-      from rollup_category_daily r cross join h left join category_aliases a on a.alias = r.category
-      where r.day > h.d - 2 * h.half and (customer is null or r.customer_id = customer)
+             coalesce(sum(r.sessions) filter (where r.day > today - half), 0) as recent,
+             coalesce(sum(r.sessions) filter (where r.day <= today - half), 0) as before
+      from rollup_category_daily r left join category_aliases a on a.alias = r.category
+      where r.day > today - 2 * half and (customer is null or r.customer_id = customer)
       group by 1, 2)
     select x.customer_id, x.category, x.recent::bigint, x.before::bigint, round((x.recent - x.before) / nullif(x.before, 0), 4)
     from x
     order by 1, x.recent - x.before desc, 2;
-  end;
+  end $$;
 
 -- Outcomes and errors per day.
 create or replace function analytics.customer_outcomes_daily(days int default 30, customer text default null)
   returns table (customer_id text, day date, success bigint, failed bigint, escalated bigint, errors bigint)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     select r.customer_id, r.day, r.success, r.failed, r.escalated, r.errors
     from rollup_customer_daily r
     where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
       and (r.success + r.failed + r.escalated + r.errors) > 0
     order by 1, 2;
-  end;
+  end $$;
 
 -- Error events grouped by stack hash and kind: count, first and last seen, the latest message.
 create or replace function analytics.customer_errors(days int default 30, customer text default null)
   returns table (customer_id text, stack_hash text, kind text, errors bigint, first_seen timestamptz,
                  last_seen timestamptz, message text)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     select r.customer_id, nullif(r.stack_hash, ''), nullif(r.kind, ''), sum(r.errors)::bigint, min(r.first_ts),
            max(r.last_ts), (array_agg(r.message order by r.last_ts desc))[1]
     from rollup_error_daily r
     where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
     group by r.customer_id, r.stack_hash, r.kind
     order by 1, 4 desc, 6 desc;
-  end;
+  end $$;
 
 -- Value delivered: usage metrics and business outcomes, from the tables of the ingest features when they exist.
 create or replace function analytics.customer_value(days int default 30, customer text default null)
@@ -401,21 +428,27 @@ create or replace function analytics.customer_value(days int default 30, custome
 -- LLM spend per day, with sessions and cost per session.
 create or replace function analytics.customer_spend_daily(days int default 30, customer text default null)
   returns table (customer_id text, day date, cost_cents numeric, sessions bigint, cost_per_session_cents numeric)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     select r.customer_id, r.day, r.cost_cents, r.sessions, round(r.cost_cents / nullif(r.sessions, 0), 4)
     from rollup_customer_daily r
     where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
       and (r.cost_cents > 0 or r.sessions > 0)
     order by 1, 2;
-  end;
+  end $$;
 
 -- Tokens and cost per model over the window, with the cost bases seen ('+'-joined) and unpriced entries.
 create or replace function analytics.customer_models(days int default 30, customer text default null)
   returns table (customer_id text, model text, cost_basis text, entries bigint, input_tokens numeric, output_tokens numeric,
                  cache_read_tokens numeric, cache_creation_tokens numeric, cost_cents numeric, unpriced bigint)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     select r.customer_id, r.model, string_agg(distinct r.cost_basis, '+' order by r.cost_basis), sum(r.entries)::bigint,
            sum(r.input_tokens), sum(r.output_tokens), sum(r.cache_read_tokens), sum(r.cache_creation_tokens),
            sum(r.cost_cents), sum(r.unpriced)::bigint
@@ -423,7 +456,7 @@ create or replace function analytics.customer_models(days int default 30, custom
     where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
     group by 1, 2
     order by 1, 9 desc, 2;
-  end;
+  end $$;
 
 -- This month (UTC) so far: spend against the contract value, and the margin.
 create or replace function analytics.customer_margin(customer text default null)
