@@ -461,8 +461,11 @@ create or replace function analytics.customer_models(days int default 30, custom
 -- This month (UTC) so far: spend against the contract value, and the margin.
 create or replace function analytics.customer_margin(customer text default null)
   returns table (customer_id text, month date, monthly_cents bigint, cost_cents numeric, margin_cents numeric, spend_share numeric)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     with m as (select date_trunc('month', now() at time zone 'utc')::date as month),
     spend as (
       select r.customer_id, sum(r.cost_cents) as cost from rollup_customer_daily r cross join m
@@ -474,7 +477,7 @@ create or replace function analytics.customer_margin(customer text default null)
     left join spend s on s.customer_id = c.id
     where customer is null or c.id = customer
     order by 1;
-  end;
+  end $$;
 
 -- Active time (claude_code.active_time.total, seconds) per customer and agent in a month, when that rollup exists.
 create or replace function analytics.active_time(month date, customer text default null)

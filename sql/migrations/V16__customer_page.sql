@@ -253,5 +253,15 @@ create function brain_fold_customer(lo bigint, hi bigint) returns bigint
   select count(*) from e;
   end;
 
--- Events already folded by rollup.sql when this migration runs get the new rollups too.
-select brain_fold_customer(0, last_id) from rollup_state where name = 'events';
+-- Events already folded by rollup.sql when this migration runs get the new rollups too, 250,000 ids at a
+-- time so no step holds more than one chunk of events.
+do $$
+declare
+  lo  bigint := 0;
+  top bigint := (select last_id from rollup_state where name = 'events');
+begin
+  while lo < top loop
+    perform brain_fold_customer(lo, least(lo + 250000, top));
+    lo := least(lo + 250000, top);
+  end loop;
+end $$;

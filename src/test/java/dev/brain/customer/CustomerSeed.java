@@ -31,7 +31,7 @@ public final class CustomerSeed {
     public static final String TOKEN = "test-admin-token-0123456789";
     static final String H1 = "sha256:" + "1".repeat(64);
     static final String H2 = "sha256:" + "2".repeat(64);
-    final Instant now = Instant.now();
+    final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as PostgreSQL stores it
     final YearMonth lastMonth = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
     Instant version11At;
     String b1;
