@@ -195,6 +195,375 @@ create or replace view analytics.alerts as
          a.fired_at, a.resolved_at, floor(extract(epoch from coalesce(a.resolved_at, now()) - a.fired_at))::bigint as duration_s,
          a.acked_at, a.acked_by, a.link
   from public.alerts a;
+-- One customer on one page (GET /v1/analytics/customers/{id}) and usage for billing (GET /v1/analytics/usage):
+-- read from the rollups of V16 and the daily health snapshot. Tables other features may add (alerts,
+-- rollup_usage_metric_daily, rollup_business_daily) are read only when they exist.
+
+-- Open alerts per customer and agent (agent_id null for a customer-wide alert), when an alerts table exists.
+create or replace function analytics.open_alerts(customer text default null)
+  returns table (customer_id text, agent_id text, open_alerts bigint)
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  declare
+    cols text[];
+  begin
+    if to_regclass('public.alerts') is null then
+      return;
+    end if;
+    select array_agg(c.column_name::text) into cols
+    from information_schema.columns c where c.table_schema = 'public' and c.table_name = 'alerts';
+    if not 'customer_id' = any(cols) then
+      return;
+    end if;
+    return query execute format(
+      'select customer_id::text, %s, count(*)::bigint from alerts where ($1 is null or customer_id = $1) and %s group by 1, 2',
+      case when 'agent_id' = any(cols) then 'agent_id::text' else 'null::text' end,
+      case when 'resolved_at' = any(cols) then 'resolved_at is null'
+           when 'status' = any(cols) then 'status::text in (''open'', ''firing'')'
+           when 'state' = any(cols) then 'state::text in (''open'', ''firing'')' else 'true' end)
+      using customer;
+  end $$;
+
+-- The daily health snapshot over the window; the reason only on the days the score moved (and the first).
+create or replace function analytics.customer_health_history(days int default 30, customer text default null)
+  returns table (customer_id text, day date, score int, change int, trend_score int, liveness_score int,
+                 quality_score int, reason text)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    select h.customer_id, h.day, h.score, h.score - lag(h.score) over w, h.trend_score, h.liveness_score,
+           h.quality_score, case when lag(h.score) over w is distinct from h.score then h.reason end
+    from customer_health_daily h
+    where h.day > (now() at time zone 'utc')::date - days and (customer is null or h.customer_id = customer)
+    window w as (partition by h.customer_id order by h.day)
+    order by h.customer_id, h.day;
+  end $$;
+
+-- Every agent: kind, version and since when, the version before, last seen, sessions this week and the
+-- week before, failure rate, errors and dropped events over the window, open alerts. Silent as in last_seen.
+create or replace function analytics.customer_agents(days int default 30, customer text default null)
+  returns table (agent_id text, customer_id text, kind text, version text, version_since timestamptz,
+                 previous_version text, last_seen_at timestamptz, silent boolean, sessions_7d bigint,
+                 sessions_prev_7d bigint, sessions bigint, failure_rate numeric, errors bigint,
+                 dropped_events numeric, open_alerts bigint)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    with today as (select (now() at time zone 'utc')::date as d),
+    r as (
+      select r.agent_id,
+             sum(r.sessions) filter (where r.day > t.d - 7) as s7,
+             sum(r.sessions) filter (where r.day <= t.d - 7 and r.day > t.d - 14) as p7,
+             sum(r.sessions) filter (where r.day > t.d - days) as s,
+             sum(r.success + r.failed + r.escalated) filter (where r.day > t.d - days) as ended,
+             sum(r.failed) filter (where r.day > t.d - days) as failed,
+             sum(r.errors) filter (where r.day > t.d - days) as errors,
+             sum(r.dropped_events) filter (where r.day > t.d - days) as dropped
+      from rollup_agent_daily r cross join today t
+      where r.day > t.d - greatest(days, 14) and (customer is null or r.customer_id = customer)
+      group by 1),
+    al as (select o.agent_id, sum(o.open_alerts) as n from analytics.open_alerts(customer) o group by 1)
+    select a.id, a.customer_id, a.kind, a.version,
+           (select v.first_ts from rollup_agent_version v where v.agent_id = a.id and v.version = a.version),
+           (select v.version from rollup_agent_version v where v.agent_id = a.id and v.version is distinct from a.version
+            order by v.last_ts desc limit 1),
+           s.last_ts, s.last_ts is null or s.last_ts < now() - interval '1 hour',
+           coalesce(r.s7, 0)::bigint, coalesce(r.p7, 0)::bigint, coalesce(r.s, 0)::bigint,
+           round(r.failed / nullif(r.ended, 0), 4), coalesce(r.errors, 0)::bigint, coalesce(r.dropped, 0),
+           coalesce(al.n, 0)::bigint
+    from agents a
+    left join rollup_agent_seen s on s.agent_id = a.id
+    left join r on r.agent_id = a.id
+    left join al on al.agent_id = a.id
+    where customer is null or a.customer_id = customer
+    order by 8 desc, a.id;
+  end $$;
+
+-- Sessions per day per registered agent, against the median customer's (customers with agents), zero-filled.
+create or replace function analytics.customer_engagement(days int default 30, customer text default null)
+  returns table (customer_id text, day date, sessions bigint, agents bigint, sessions_per_agent numeric,
+                 median_per_agent numeric)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    with n as (select g.customer_id, count(*) as agents from agents g group by 1),
+    grid as (
+      select n.customer_id, d.day::date as day, coalesce(r.sessions, 0) as sessions, n.agents
+      from n
+      cross join generate_series((now() at time zone 'utc')::date - (days - 1), (now() at time zone 'utc')::date, interval '1 day') d(day)
+      left join rollup_customer_daily r on r.customer_id = n.customer_id and r.day = d.day::date
+        and r.day > (now() at time zone 'utc')::date - days),
+    m as (select g.day, percentile_cont(0.5) within group (order by g.sessions::float8 / g.agents) as med from grid g group by 1)
+    select g.customer_id, g.day, g.sessions::bigint, g.agents, round(g.sessions::numeric / g.agents, 3), round(m.med::numeric, 3)
+    from grid g join m on m.day = g.day
+    where customer is null or g.customer_id = customer
+    order by 1, 2;
+  end $$;
+
+-- Category mix per ISO week (Monday), aliases applied.
+create or replace function analytics.customer_category_mix(days int default 30, customer text default null)
+  returns table (customer_id text, week date, category text, sessions bigint)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    select r.customer_id, date_trunc('week', r.day)::date, coalesce(a.canonical, r.category), sum(r.sessions)::bigint
+    from rollup_category_daily r left join category_aliases a on a.alias = r.category
+    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+    group by 1, 2, 3
+    order by 1, 2, 4 desc, 3;
+  end $$;
+
+-- Openings (the upsell list): categories that at least a third of the customers with sessions in the
+-- window use, and at least 3, which this customer does not use, or gives under half the median user's
+-- share of its sessions. Ranked by how many customers use it, then by the gap to the median share.
+create or replace function analytics.customer_openings(days int default 30, customer text default null)
+  returns table (customer_id text, rank bigint, category text, customers_using bigint, customers_active bigint,
+                 median_share numeric, share numeric, sessions bigint, opening text)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    with mix as (select * from analytics.categories(days, null)),
+    tot as (select m.customer_id, sum(m.sessions) as total from mix m group by 1),
+    sh as (
+      select m.customer_id, m.category, m.sessions, m.sessions::numeric / t.total as share
+      from mix m join tot t on t.customer_id = m.customer_id where m.category <> 'uncategorised'),
+    active as (select count(*) as n from tot),
+    cat as (
+      select s.category, count(*) as users, percentile_cont(0.5) within group (order by s.share::float8) as med
+      from sh s group by 1),
+    cand as (select c.*, a.n from cat c cross join active a where c.users >= 3 and 3 * c.users >= a.n),
+    o as (
+      select t.customer_id, c.category, c.users, c.n, c.med, coalesce(s.share, 0) as share, coalesce(s.sessions, 0) as sessions,
+             case when s.sessions is null then 'not used' else 'used far less than the median' end as opening
+      from tot t cross join cand c
+      left join sh s on s.customer_id = t.customer_id and s.category = c.category
+      where (customer is null or t.customer_id = customer) and (s.share is null or s.share < 0.5 * c.med))
+    select o.customer_id, row_number() over (partition by o.customer_id order by o.users desc, o.med - o.share desc, o.category),
+           o.category, o.users, o.n, round(o.med::numeric, 4), round(o.share, 4), o.sessions::bigint, o.opening
+    from o
+    order by 1, 2;
+  end $$;
+
+-- Categories growing fastest here: sessions in the last half of the window against the half before.
+create or replace function analytics.customer_category_growth(days int default 30, customer text default null)
+  returns table (customer_id text, category text, sessions_recent bigint, sessions_before bigint, growth numeric)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  declare
+    half int := greatest(days / 2, 1);
+    today date := (now() at time zone 'utc')::date;
+  begin
+    return query
+    with x as (
+      select r.customer_id, coalesce(a.canonical, r.category) as category,
+             coalesce(sum(r.sessions) filter (where r.day > today - half), 0) as recent,
+             coalesce(sum(r.sessions) filter (where r.day <= today - half), 0) as before
+      from rollup_category_daily r left join category_aliases a on a.alias = r.category
+      where r.day > today - 2 * half and (customer is null or r.customer_id = customer)
+      group by 1, 2)
+    select x.customer_id, x.category, x.recent::bigint, x.before::bigint, round((x.recent - x.before) / nullif(x.before, 0), 4)
+    from x
+    order by 1, x.recent - x.before desc, 2;
+  end $$;
+
+-- Outcomes and errors per day.
+create or replace function analytics.customer_outcomes_daily(days int default 30, customer text default null)
+  returns table (customer_id text, day date, success bigint, failed bigint, escalated bigint, errors bigint)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    select r.customer_id, r.day, r.success, r.failed, r.escalated, r.errors
+    from rollup_customer_daily r
+    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+      and (r.success + r.failed + r.escalated + r.errors) > 0
+    order by 1, 2;
+  end $$;
+
+-- Error events grouped by stack hash and kind: count, first and last seen, the latest message.
+create or replace function analytics.customer_errors(days int default 30, customer text default null)
+  returns table (customer_id text, stack_hash text, kind text, errors bigint, first_seen timestamptz,
+                 last_seen timestamptz, message text)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    select r.customer_id, nullif(r.stack_hash, ''), nullif(r.kind, ''), sum(r.errors)::bigint, min(r.first_ts),
+           max(r.last_ts), (array_agg(r.message order by r.last_ts desc))[1]
+    from rollup_error_daily r
+    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+    group by r.customer_id, r.stack_hash, r.kind
+    order by 1, 4 desc, 6 desc;
+  end $$;
+
+-- Value delivered: usage metrics and business outcomes, from the tables of the ingest features when they exist.
+create or replace function analytics.customer_value(days int default 30, customer text default null)
+  returns table (customer_id text, source text, name text, events bigint, value numeric)
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  declare
+    since date := (now() at time zone 'utc')::date - days;
+  begin
+    if to_regclass('public.rollup_usage_metric_daily') is not null then
+      return query execute
+        'select customer_id::text, ''usage_metric''::text, metric::text, null::bigint, round(sum(value)::numeric, 4)
+         from rollup_usage_metric_daily where day > $1 and ($2 is null or customer_id = $2) group by 1, 3 order by 1, 3'
+        using since, customer;
+    end if;
+    if to_regclass('public.rollup_business_daily') is not null then
+      return query execute
+        'select customer_id::text, ''business''::text, name::text, sum(events)::bigint, round(sum(value_sum)::numeric, 4)
+         from rollup_business_daily where day > $1 and ($2 is null or customer_id = $2) group by 1, 3 order by 1, 3'
+        using since, customer;
+    end if;
+  end $$;
+
+-- LLM spend per day, with sessions and cost per session.
+create or replace function analytics.customer_spend_daily(days int default 30, customer text default null)
+  returns table (customer_id text, day date, cost_cents numeric, sessions bigint, cost_per_session_cents numeric)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    select r.customer_id, r.day, r.cost_cents, r.sessions, round(r.cost_cents / nullif(r.sessions, 0), 4)
+    from rollup_customer_daily r
+    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+      and (r.cost_cents > 0 or r.sessions > 0)
+    order by 1, 2;
+  end $$;
+
+-- Tokens and cost per model over the window, with the cost bases seen ('+'-joined) and unpriced entries.
+create or replace function analytics.customer_models(days int default 30, customer text default null)
+  returns table (customer_id text, model text, cost_basis text, entries bigint, input_tokens numeric, output_tokens numeric,
+                 cache_read_tokens numeric, cache_creation_tokens numeric, cost_cents numeric, unpriced bigint)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    select r.customer_id, r.model, string_agg(distinct r.cost_basis, '+' order by r.cost_basis), sum(r.entries)::bigint,
+           sum(r.input_tokens), sum(r.output_tokens), sum(r.cache_read_tokens), sum(r.cache_creation_tokens),
+           sum(r.cost_cents), sum(r.unpriced)::bigint
+    from rollup_model_daily r
+    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+    group by 1, 2
+    order by 1, 9 desc, 2;
+  end $$;
+
+-- This month (UTC) so far: spend against the contract value, and the margin.
+create or replace function analytics.customer_margin(customer text default null)
+  returns table (customer_id text, month date, monthly_cents bigint, cost_cents numeric, margin_cents numeric, spend_share numeric)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    with m as (select date_trunc('month', now() at time zone 'utc')::date as month),
+    spend as (
+      select r.customer_id, sum(r.cost_cents) as cost from rollup_customer_daily r cross join m
+      where r.day >= m.month and (customer is null or r.customer_id = customer) group by 1)
+    select c.id, m.month, k.monthly_cents, coalesce(s.cost, 0), k.monthly_cents - coalesce(s.cost, 0),
+           round(coalesce(s.cost, 0) / nullif(k.monthly_cents, 0), 4)
+    from customers c cross join m
+    left join customer_contracts k on k.customer_id = c.id
+    left join spend s on s.customer_id = c.id
+    where customer is null or c.id = customer
+    order by 1;
+  end $$;
+
+-- Active time (claude_code.active_time.total, seconds) per customer and agent in a month, when that rollup exists.
+create or replace function analytics.active_time(month date, customer text default null)
+  returns table (customer_id text, agent_id text, seconds numeric)
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  begin
+    if to_regclass('public.rollup_usage_metric_daily') is not null then
+      return query execute
+        'select customer_id::text, agent_id::text, sum(value)::numeric from rollup_usage_metric_daily
+         where metric = ''claude_code.active_time.total'' and day >= $1 and day < ($1 + interval ''1 month'')::date
+           and ($2 is null or customer_id = $2) group by 1, 2'
+        using month, customer;
+    end if;
+  end $$;
+
+-- A month's usage per customer and agent, computed from the rollups (what a month is frozen from).
+create or replace function analytics.usage_live(month date, customer text default null)
+  returns table (customer_id text, agent_id text, sessions bigint, active_agents bigint, tool_calls bigint,
+                 input_tokens numeric, output_tokens numeric, cache_read_tokens numeric, cache_creation_tokens numeric,
+                 cost_cents numeric, cost_basis text, active_time_s numeric)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    with a as (
+      select r.customer_id, r.agent_id, sum(r.sessions) as sessions, sum(r.tool_calls) as tool_calls, sum(r.events) as events
+      from rollup_agent_daily r
+      where r.day >= month and r.day < (month + interval '1 month')::date and (customer is null or r.customer_id = customer)
+      group by 1, 2),
+    m as (
+      select r.customer_id, r.agent_id, sum(r.input_tokens) as input, sum(r.output_tokens) as output,
+             sum(r.cache_read_tokens) as cache_read, sum(r.cache_creation_tokens) as cache_creation,
+             sum(r.cost_cents) as cost, string_agg(distinct r.cost_basis, '+' order by r.cost_basis) as basis
+      from rollup_model_daily r
+      where r.day >= month and r.day < (month + interval '1 month')::date and (customer is null or r.customer_id = customer)
+      group by 1, 2)
+    select coalesce(a.customer_id, m.customer_id), coalesce(a.agent_id, m.agent_id), coalesce(a.sessions, 0)::bigint,
+           (coalesce(a.events, 0) > 0)::int::bigint, coalesce(a.tool_calls, 0)::bigint, coalesce(m.input, 0),
+           coalesce(m.output, 0), coalesce(m.cache_read, 0), coalesce(m.cache_creation, 0), coalesce(m.cost, 0),
+           coalesce(m.basis, 'none'), t.seconds
+    from a full join m on m.customer_id = a.customer_id and m.agent_id = a.agent_id
+    left join analytics.active_time(month, customer) t
+      on t.customer_id = coalesce(a.customer_id, m.customer_id) and t.agent_id = coalesce(a.agent_id, m.agent_id)
+    order by 1, 2;
+  end $$;
+
+-- Usage for billing: a closed month's stored figures (never recomputed), an open month's from the rollups,
+-- then the adjustment lines that arrived in the month for months already closed.
+create or replace function analytics.usage(billing_month date, customer text default null)
+  returns table (line text, month date, usage_month date, frozen boolean, customer_id text, agent_id text, sessions bigint,
+                 active_agents bigint, tool_calls bigint, input_tokens numeric, output_tokens numeric,
+                 cache_read_tokens numeric, cache_creation_tokens numeric, cost_cents numeric, cost_basis text,
+                 active_time_s numeric)
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  #variable_conflict use_column
+  declare
+    closed boolean := exists (select 1 from billing_months b where b.month = billing_month);
+  begin
+    if closed then
+      return query
+      select 'usage'::text, b.month, b.month, true, b.customer_id, b.agent_id, b.sessions, b.active_agents, b.tool_calls,
+             b.input_tokens, b.output_tokens, b.cache_read_tokens, b.cache_creation_tokens, b.cost_cents, b.cost_basis,
+             b.active_time_s
+      from billing_usage b where b.month = billing_month and (customer is null or b.customer_id = customer)
+      order by b.customer_id, b.agent_id;
+    else
+      return query
+      select 'usage'::text, billing_month, billing_month, false, l.* from analytics.usage_live(billing_month, customer) l;
+    end if;
+    return query
+    select 'adjustment'::text, j.arrived_month, j.usage_month, closed, j.customer_id, j.agent_id, j.sessions, null::bigint,
+           j.tool_calls, j.input_tokens, j.output_tokens, j.cache_read_tokens, j.cache_creation_tokens, j.cost_cents,
+           coalesce(nullif(array_to_string(j.cost_bases, '+'), ''), 'none'), null::numeric
+    from billing_adjustments j
+    where j.arrived_month = billing_month and (customer is null or j.customer_id = customer)
+    order by j.usage_month, j.customer_id, j.agent_id;
+  end $$;
 
 do $$
 begin

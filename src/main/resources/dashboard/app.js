@@ -55,6 +55,16 @@
     if (rows.length === 0) { const tr = document.createElement('tr'); cell(tr, 'no data in this window', 'muted'); body.appendChild(tr); }
   }
 
+  // Every customer name leads to that customer's page.
+  function customerLink(id) {
+    const a = document.createElement('a');
+    a.className = 'customer';
+    a.href = '/dashboard/customers/' + encodeURIComponent(id);
+    a.textContent = id;
+    a.addEventListener('click', (e) => e.stopPropagation());
+    return a;
+  }
+
   const pct = (x) => (x == null ? '—' : Math.round(x * 1000) / 10 + '%');
   const fmt = (n) => (n == null ? '—' : Number(n).toLocaleString('en-US'));
   function ago(s) {
@@ -91,7 +101,7 @@
       const badge = document.createElement('span');
       badge.className = 'score ' + (r.score < 50 ? 'bad' : r.score < 75 ? 'warn' : 'good');
       badge.textContent = r.score;
-      cell(tr, r.customer_id);
+      cell(tr, customerLink(r.customer_id));
       cell(tr, badge);
       cell(tr, fmt(r.sessions_7d), 'num');
       cell(tr, fmt(r.sessions_prev_7d), 'num');
@@ -192,11 +202,11 @@
       await renderAlerts();
       renderCharts(engagement, spend, outcomes, categories);
       fill('tools', tools.rows.slice(0, 12), (tr, r) => {
-        cell(tr, r.customer_id); cell(tr, r.tool); cell(tr, fmt(r.calls), 'num'); cell(tr, pct(r.failure_rate), 'num');
+        cell(tr, customerLink(r.customer_id)); cell(tr, r.tool); cell(tr, fmt(r.calls), 'num'); cell(tr, pct(r.failure_rate), 'num');
         cell(tr, fmt(r.p50_ms), 'num'); cell(tr, fmt(r.p95_ms), 'num');
       });
       fill('last-seen', seen.rows.slice(0, 12), (tr, r) => {
-        cell(tr, r.agent_id); cell(tr, r.customer_id);
+        cell(tr, r.agent_id); cell(tr, customerLink(r.customer_id));
         cell(tr, r.last_seen_at ? new Date(r.last_seen_at).toLocaleString() : 'never');
         cell(tr, ago(r.silent_seconds), r.silent ? 'silent' : '');
       });

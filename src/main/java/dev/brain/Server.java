@@ -10,6 +10,11 @@ import dev.brain.analytics.RollupJob;
 import dev.brain.auth.AuthFailureLimiter;
 import dev.brain.auth.Authenticator;
 import dev.brain.config.Config;
+import dev.brain.customer.CustomerReport;
+import dev.brain.customer.CustomerRoutes;
+import dev.brain.customer.CustomerSnapshots;
+import dev.brain.customer.Usage;
+import dev.brain.customer.UsageRoutes;
 import dev.brain.db.Database;
 import dev.brain.db.PartitionMaintenance;
 import dev.brain.http.AdminAuth;
@@ -111,7 +116,9 @@ public final class Server implements AutoCloseable {
                 new AnalyticsRoutes(new Analytics(db.jdbi()), admin),
                 new DashboardRoutes(),
                 new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin),
-                new AlertRoutes(alerts.store(), config.alerting(), admin, json));
+                new AlertRoutes(alerts.store(), config.alerting(), admin, json),
+                new CustomerRoutes(new CustomerReport(db.jdbi(), prices), admin, new Analytics(db.jdbi())::freshAsOf),
+                new UsageRoutes(new Usage(db.jdbi()), admin, config.billingCloseDays()));
         Javalin app = HttpApp.create(json, metrics, config.shutdownGrace().toMillis(), routes);
         app.start(config.host(), config.port());
 
@@ -121,6 +128,7 @@ public final class Server implements AutoCloseable {
         scheduler.every(new RollupJob(db.jdbi(), metrics), config.rollupInterval(), JOBS_START_DELAY);
         // The first evaluation waits a whole interval: at start-up the rollups may be behind.
         scheduler.every(alerts.engine(), config.alerting().interval(), config.alerting().interval());
+        scheduler.every(new CustomerSnapshots(db.jdbi(), config.billingCloseDays()), config.rollupInterval(), JOBS_START_DELAY);
         return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain(), alerts);
     }
 

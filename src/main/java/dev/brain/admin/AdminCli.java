@@ -4,6 +4,8 @@ import dev.brain.alerts.AlertStore;
 import dev.brain.analytics.CategoryAliases;
 import dev.brain.auth.KeyDao;
 import dev.brain.auth.TenantDao;
+import dev.brain.customer.Contracts;
+import dev.brain.customer.Usage;
 import dev.brain.error.UsageError;
 import dev.brain.privacy.PrivacyAdmin;
 import dev.brain.privacy.ReaderRole;
@@ -36,7 +38,9 @@ public final class AdminCli {
               brain admin category unalias --from <raw category>
               brain admin category list
               brain admin customer budget --id <id> --daily-cents <n>     (spend above it fires spend_anomaly)
-              brain admin alert list [--state firing|resolved|all] [--customer <id>] [--limit <n>]""";
+              brain admin customer contract --id <id> --monthly-cents <n>  (the contract value, for margin)
+              brain admin alert list [--state firing|resolved|all] [--customer <id>] [--limit <n>]
+              brain admin usage --month YYYY-MM [--customer <id>] [--format tsv|csv]   (usage for billing)""";
 
     private final CustomerCommands customers;
     private final AgentCommands agents;
@@ -46,9 +50,10 @@ public final class AdminCli {
     private final CategoryCommands categories;
     private final DemoCommands demo;
     private final AlertCommands alerts;
+    private final UsageCommands usage;
 
     AdminCli(CustomerCommands customers, AgentCommands agents, KeyCommands keys, PrivacyCommands privacy, ReaderCommands reader,
-            CategoryCommands categories, DemoCommands demo, AlertCommands alerts) {
+            CategoryCommands categories, DemoCommands demo, AlertCommands alerts, UsageCommands usage) {
         this.customers = customers;
         this.agents = agents;
         this.keys = keys;
@@ -57,6 +62,7 @@ public final class AdminCli {
         this.categories = categories;
         this.demo = demo;
         this.alerts = alerts;
+        this.usage = usage;
     }
 
     /** The CLI's wiring: each subject's service, built once from the database; the redactor only when a command needs it. */
@@ -65,14 +71,15 @@ public final class AdminCli {
         KeyDao keyDao = jdbi.onDemand(KeyDao.class);
         PrivacyAdmin privacyAdmin = new PrivacyAdmin(jdbi, new SummaryStore(jdbi));
         return new AdminCli(
-                new CustomerCommands(tenants, privacyAdmin, out, err),
+                new CustomerCommands(tenants, privacyAdmin, new ContractCommand(new Contracts(jdbi), err), out, err),
                 new AgentCommands(tenants, out, err),
                 new KeyCommands(tenants, keyDao, out, err),
                 new PrivacyCommands(privacyAdmin, redactor, out, err),
                 new ReaderCommands(new ReaderRole(jdbi), err),
                 new CategoryCommands(new CategoryAliases(jdbi), out, err),
                 new DemoCommands(tenants, keyDao, out, err),
-                new AlertCommands(new AlertStore(jdbi, Json.mapper(), Clock.systemUTC()), out, err));
+                new AlertCommands(new AlertStore(jdbi, Json.mapper(), Clock.systemUTC()), out, err),
+                new UsageCommands(new Usage(jdbi), out, err));
     }
 
     /** args[0] is "admin". Throws UsageError on bad arguments. */
@@ -99,6 +106,8 @@ public final class AdminCli {
             case "category list" -> categories.list(new Args(args, 3, Set.of()));
             case "customer budget" -> alerts.budget(new Args(args, 3, Set.of("id", "daily-cents")));
             case "alert list" -> alerts.list(new Args(args, 3, Set.of("state", "customer", "limit")));
+            case "customer contract" -> customers.contract(new Args(args, 3, Set.of("id", "monthly-cents")));
+            case "usage --month" -> usage.print(new Args(args, 2, Set.of("month", "customer", "format")));
             case "demo ensure" -> demo.ensure(new Args(args, 3, Set.of("key-file")));
             default -> throw new UsageError("unknown command 'admin " + command + "'");
         };

@@ -4,8 +4,12 @@ import dev.brain.auth.TenantDao;
 import dev.brain.privacy.PrivacyAdmin;
 import java.io.PrintStream;
 
-/** `brain admin customer add|set-tier|list`. */
-record CustomerCommands(TenantDao tenants, PrivacyAdmin privacy, PrintStream out, PrintStream err) {
+/** `brain admin customer add|set-tier|list|contract`. */
+record CustomerCommands(TenantDao tenants, PrivacyAdmin privacy, ContractCommand contract, PrintStream out, PrintStream err) {
+
+    int contract(Args a) {
+        return contract.run(a);
+    }
 
     int add(Args a) {
         String id = a.id("id");

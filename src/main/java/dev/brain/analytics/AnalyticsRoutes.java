@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 /** GET /v1/analytics/{question}: JSON or CSV answers from the rollups, behind the admin token. */
 public final class AnalyticsRoutes implements Routes {
     public static final String PREFIX = "/v1/analytics/";
-    static final int MAX_DAYS = 3660;
-    private static final Pattern CUSTOMER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}");
+    public static final int MAX_DAYS = 3660;
+    public static final Pattern CUSTOMER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}");
     private final Analytics analytics;
     private final AdminAuth admin;
 
@@ -41,7 +41,7 @@ public final class AnalyticsRoutes implements Routes {
         admin.require(ctx);
         int days = Params.integer(ctx, "days", 30, 1, MAX_DAYS);
         String customer = customer(ctx.queryParam("customer"));
-        boolean csv = wantsCsv(ctx);
+        boolean csv = Params.wantsCsv(ctx);
         Instant fresh = analytics.freshAsOf();
         Table table = analytics.answer(q, days, customer);
         if (csv) {
@@ -79,17 +79,5 @@ public final class AnalyticsRoutes implements Routes {
         return raw;
     }
 
-    private static boolean wantsCsv(Context ctx) {
-        String format = ctx.queryParam("format");
-        if (format != null && !format.isEmpty()) {
-            return switch (format) {
-                case "csv" -> true;
-                case "json" -> false;
-                default -> throw new BadRequest("invalid_parameter", "format must be json or csv");
-            };
-        }
-        String accept = ctx.header("Accept");
-        return accept != null && accept.contains("text/csv") && !accept.contains("application/json");
-    }
 
 }

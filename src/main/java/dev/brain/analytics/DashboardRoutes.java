@@ -7,6 +7,7 @@ import java.util.Map;
 
 /** GET /dashboard and its assets, from the jar. The page holds no data: it reads /v1/analytics with the admin token. */
 public final class DashboardRoutes implements Routes {
+    public static final String CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
     private static final Map<String, String> ASSETS = Map.of(
             "app.js", "text/javascript; charset=utf-8",
             "app.css", "text/css; charset=utf-8",
@@ -21,7 +22,7 @@ public final class DashboardRoutes implements Routes {
     public void register(RoutesConfig routes) {
         byte[] index = read("index.html");
         routes.get("/dashboard", ctx -> ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache")
-                .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+                .header("Content-Security-Policy", CSP)
                 .result(index));
         ASSETS.forEach((name, type) -> {
             byte[] body = read(name);

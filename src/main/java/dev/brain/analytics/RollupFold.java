@@ -42,6 +42,7 @@ final class RollupFold {
                     .mapTo(Long.class).one();
             tx.createQuery(ALERTS_SQL).bind("lo", lo).bind("hi", hi).bind("max_dropped", EventValidator.MAX_DROPPED)
                     .bind("min_session_calls", MIN_SESSION_TOOL_CALLS).mapTo(Long.class).one();
+            tx.createQuery("select brain_fold_customer(:lo, :hi)").bind("lo", lo).bind("hi", hi).mapTo(Long.class).one();
             tx.releaseSavepoint("fold");
             return events;
         } catch (JdbiException e) {

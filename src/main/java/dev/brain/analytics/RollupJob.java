@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RollupJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(RollupJob.class);
-    static final long LOCK_KEY = 0x62726169_6e000002L;
+    public static final long LOCK_KEY = 0x62726169_6e000002L;
     private static final String ADVANCE_SQL = Resources.text("/db/queries/analytics/rollup-advance.sql");
     private static final String OPEN_SQL = Resources.text("/db/queries/analytics/open-transactions.sql");
     private static final String STILL_OPEN_SQL = Resources.text("/db/queries/analytics/still-open.sql");

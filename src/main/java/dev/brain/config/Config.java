@@ -41,7 +41,8 @@ public record Config(
         int ingestConcurrencyPerKey,
         long ingestBufferBytes,
         String pricesFile,
-        Alerting alerting) {
+        Alerting alerting,
+        int billingCloseDays) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
     public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -98,7 +99,8 @@ public record Config(
                 e.integer("BRAIN_INGEST_CONCURRENCY_PER_KEY", DEFAULT_INGEST_CONCURRENCY_PER_KEY, 1, MAX_INGEST_CONCURRENCY),
                 (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20,
                 e.string("BRAIN_PRICES_FILE", ""),
-                Alerting.from(e));
+                Alerting.from(e),
+                e.integer("BRAIN_BILLING_CLOSE_DAYS", 3, 0, 60));
     }
 
     // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.

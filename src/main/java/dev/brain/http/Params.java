@@ -22,4 +22,18 @@ public final class Params {
         throw new BadRequest("invalid_parameter", name + " must be a whole number from " + min + " to " + max
                 + ", got '" + (v.length() > 20 ? v.substring(0, 20) + "..." : v) + "'");
     }
+
+    /** format=csv|json, else an Accept header asking for text/csv (and not JSON). */
+    public static boolean wantsCsv(Context ctx) {
+        String format = ctx.queryParam("format");
+        if (format != null && !format.isEmpty()) {
+            return switch (format) {
+                case "csv" -> true;
+                case "json" -> false;
+                default -> throw new BadRequest("invalid_parameter", "format must be json or csv");
+            };
+        }
+        String accept = ctx.header("Accept");
+        return accept != null && accept.contains("text/csv") && !accept.contains("application/json");
+    }
 }

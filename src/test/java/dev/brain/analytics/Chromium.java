@@ -34,16 +34,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Headless Debian chromium driven over the DevTools protocol: navigate, evaluate, screenshot, collect console errors. */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
     private final Process process;
     private final Path profile;
     private WebSocket ws;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-    final List<String> errors = new CopyOnWriteArrayList<>();
+    public final List<String> errors = new CopyOnWriteArrayList<>();
 
-    static String binary() {
+    public static String binary() {
         for (String b : new String[] {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
             if (Files.isExecutable(Path.of(b))) {
                 return b;
@@ -52,7 +52,7 @@ final class Chromium implements AutoCloseable {
         return null;
     }
 
-    Chromium(int width, int height) throws Exception {
+    public Chromium(int width, int height) throws Exception {
         profile = Files.createTempDirectory("brain-chromium");
         process = new ProcessBuilder(binary(), "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-extensions", "--remote-debugging-port=0", "--user-data-dir=" + profile,
@@ -117,16 +117,16 @@ final class Chromium implements AutoCloseable {
         return r.get("result");
     }
 
-    void navigate(String url) throws Exception {
+    public void navigate(String url) throws Exception {
         call("Page.navigate", Brain.JSON.createObjectNode().put("url", url));
     }
 
-    JsonNode eval(String expression) throws Exception {
+    public JsonNode eval(String expression) throws Exception {
         return call("Runtime.evaluate", Brain.JSON.createObjectNode().put("expression", expression).put("returnByValue", true))
                 .get("result").get("value");
     }
 
-    boolean waitFor(String expression, Duration limit) throws Exception {
+    public boolean waitFor(String expression, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode v = eval(expression);
@@ -138,7 +138,7 @@ final class Chromium implements AutoCloseable {
         return false;
     }
 
-    void screenshot(Path file) throws Exception {
+    public void screenshot(Path file) throws Exception {
         JsonNode r = call("Page.captureScreenshot", Brain.JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true));
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, Base64.getDecoder().decode(r.get("data").asText()));

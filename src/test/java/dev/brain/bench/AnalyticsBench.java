@@ -1,9 +1,11 @@
 package dev.brain.bench;
 
 import dev.brain.Server;
+import dev.brain.analytics.Chromium;
 import dev.brain.analytics.RollupJob;
 import dev.brain.auth.ApiKeys;
 import dev.brain.config.Config;
+import dev.brain.customer.CustomerSnapshots;
 import dev.brain.db.Database;
 import dev.brain.db.PartitionMaintenance;
 import java.io.BufferedWriter;
@@ -13,11 +15,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +46,9 @@ public final class AnalyticsBench {
     private static final String[] TOOLS = {"read_inbox", "search_kb", "send_email", "lookup_order", "create_ticket",
         "calendar", "crm_update", "web_search", "run_sql", "summarise"};
     private static final String TOKEN = "bench-admin-token";
+    private static final String SCREENSHOT_CUSTOMER = System.getenv().getOrDefault("BENCH_SCREENSHOT_CUSTOMER", "cust_03");
+    private static final String[] ERROR_KINDS = {"timeout", "rate_limited", "tool_error"};
+    private static final String[] ERROR_MESSAGES = {"upstream timed out", "429 from the CRM API", "lookup_order: no such order"};
 
     public static void main(String[] args) throws Exception {
         long events = Long.parseLong(env("BENCH_EVENTS", "10000000"));
@@ -55,7 +63,9 @@ public final class AnalyticsBench {
             }
         }
         Config config = Config.from(Map.of("DATABASE_URL", url, "BRAIN_PORT", "0", "BRAIN_HOST", "127.0.0.1",
-                "BRAIN_ADMIN_TOKEN", TOKEN, "BRAIN_ROLLUP_INTERVAL_S", "10", "BRAIN_LOG_LEVEL", "warn"));
+                "BRAIN_ADMIN_TOKEN", TOKEN, "BRAIN_ROLLUP_INTERVAL_S", "10", "BRAIN_LOG_LEVEL", "warn",
+                // A vacuum or a 10M-event rollup build outlasts the default 10 s socket timeout on a loaded machine.
+                "BRAIN_DB_SOCKET_TIMEOUT_MS", "600000"));
         try (Database db = Database.open(config, 2)) {
             db.migrate();
             new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), Duration.ofDays(400), 3).runOnce();
@@ -67,14 +77,19 @@ public final class AnalyticsBench {
             System.out.printf("events in the database: %,d%n", total);
 
             if (!reuse) {
-                db.jdbi().useHandle(h -> h.execute("truncate rollup_customer_daily, rollup_category_daily, rollup_tool_daily, rollup_agent_seen; "
+                db.jdbi().useHandle(h -> h.execute("truncate rollup_customer_daily, rollup_category_daily, rollup_tool_daily, rollup_agent_seen, rollup_agent_daily, "
+                        + "rollup_model_daily, rollup_error_daily, rollup_agent_version, billing_adjustments, billing_usage, billing_months; "
                         + "update rollup_state set last_id = 0"));
             }
             long t0 = System.nanoTime();
             RollupJob.Report full = new RollupJob(db.jdbi()).runOnce();
             System.out.printf("rollup build from the watermark: %,d events in %.1f s (%,.0f events/s)%n", full.events(),
                     (System.nanoTime() - t0) / 1e9, full.events() / Math.max(1e-9, (System.nanoTime() - t0) / 1e9));
-            db.jdbi().useHandle(h -> h.execute("vacuum analyze rollup_customer_daily, rollup_category_daily, rollup_tool_daily, rollup_agent_seen"));
+            db.jdbi().useHandle(h -> h.execute("vacuum analyze rollup_customer_daily, rollup_category_daily, rollup_tool_daily, rollup_agent_seen, "
+                    + "rollup_agent_daily, rollup_model_daily, rollup_error_daily, rollup_agent_version"));
+            long s0 = System.nanoTime();
+            new CustomerSnapshots(db.jdbi(), 3).runOnce();
+            System.out.printf("customer snapshots (health today, months closed): %.1f s%n", (System.nanoTime() - s0) / 1e9);
             db.jdbi().useHandle(h -> h.createQuery("""
                     select relname, n_live_tup from pg_stat_user_tables where relname like 'rollup_%' order by relname""")
                     .map((rs, ctx) -> String.format("  %-24s %,10d rows", rs.getString(1), rs.getLong(2))).forEach(System.out::println));
@@ -84,6 +99,7 @@ public final class AnalyticsBench {
                 incremental(server, key);
                 freshness(server, key);
                 endpoints(server);
+                screenshot(server);
             }
         }
     }
@@ -131,27 +147,54 @@ public final class AnalyticsBench {
 
     private static void endpoints(Server server) throws Exception {
         String[] paths = {"engagement", "last-seen", "tools", "spend", "categories", "outcomes", "health"};
-        System.out.printf("%-34s %10s %10s %10s%n", "endpoint (days=30)", "median ms", "p95 ms", "rows bytes");
+        System.out.printf("%-52s %10s %10s %10s%n", "endpoint (days=30)", "median ms", "p95 ms", "rows bytes");
         for (String customer : new String[] {null, "cust_07"}) {
             for (String p : paths) {
-                String path = "/v1/analytics/" + p + (customer == null ? "" : "?customer=" + customer);
-                for (int i = 0; i < 5; i++) {
-                    get(server, path);
-                }
-                long[] ns = new long[21];
-                int bytes = 0;
-                for (int i = 0; i < ns.length; i++) {
-                    long t = System.nanoTime();
-                    HttpResponse<String> r = get(server, path);
-                    ns[i] = System.nanoTime() - t;
-                    if (r.statusCode() != 200) {
-                        throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
-                    }
-                    bytes = r.body().length();
-                }
-                Arrays.sort(ns);
-                System.out.printf("%-34s %10.1f %10.1f %10d%n", path, ns[ns.length / 2] / 1e6, ns[(int) (ns.length * 0.95)] / 1e6, bytes);
+                time(server, "/v1/analytics/" + p + (customer == null ? "" : "?customer=" + customer));
             }
+        }
+        YearMonth month = YearMonth.now(ZoneOffset.UTC);
+        for (String path : List.of("/v1/analytics/customers/cust_07", "/v1/analytics/customers/cust_07?days=90",
+                "/v1/analytics/usage?month=" + month, "/v1/analytics/usage?month=" + month + "&format=csv",
+                "/v1/analytics/usage?month=" + month + "&customer=cust_07", "/v1/analytics/usage?month=" + month.minusMonths(2) + "&format=csv")) {
+            time(server, path);
+        }
+    }
+
+    // Warm (5 calls), then the median and p95 of 21.
+    private static void time(Server server, String path) throws Exception {
+        for (int i = 0; i < 5; i++) {
+            get(server, path);
+        }
+        long[] ns = new long[21];
+        int bytes = 0;
+        for (int i = 0; i < ns.length; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = get(server, path);
+            ns[i] = System.nanoTime() - t;
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            bytes = r.body().length();
+        }
+        Arrays.sort(ns);
+        System.out.printf("%-52s %10.1f %10.1f %10d%n", path, ns[ns.length / 2] / 1e6, ns[(int) (ns.length * 0.95)] / 1e6, bytes);
+    }
+
+    // The customer page of the bench data, for docs/customer-page.png (when chromium is installed).
+    private static void screenshot(Server server) throws Exception {
+        if (Chromium.binary() == null) {
+            System.out.println("no chromium: no screenshot");
+            return;
+        }
+        try (var chrome = new Chromium(1440, 1000)) {
+            chrome.navigate("http://127.0.0.1:" + server.port() + "/dashboard/customers/" + SCREENSHOT_CUSTOMER + "#token=" + TOKEN);
+            if (!chrome.waitFor("document.body.dataset.ready === 'true'", Duration.ofSeconds(120))) {
+                throw new IllegalStateException("the customer page did not load: " + chrome.errors);
+            }
+            Path file = Path.of("target", "customer-page-bench.png");
+            chrome.screenshot(file);
+            System.out.println("customer page of " + SCREENSHOT_CUSTOMER + ": " + file + (chrome.errors.isEmpty() ? "" : " errors: " + chrome.errors));
         }
     }
 
@@ -189,10 +232,14 @@ public final class AnalyticsBench {
                         }
                         double roll = rnd.nextDouble();
                         if (roll < 0.10) {
-                            row(out, ts, cust, ag, "heartbeat", null, "{\"agent_version\":\"1.4.2\",\"pid_uptime_s\":" + rnd.nextInt(100000) + "}", rnd);
+                            String version = ag % 2 == 0 && ts > now - Duration.ofDays(10).toMillis() ? "1.5.0" : "1.4.2";
+                            row(out, ts, cust, ag, "heartbeat", null, "{\"agent_version\":\"" + version + "\",\"pid_uptime_s\":" + rnd.nextInt(100000)
+                                    + ",\"dropped_events_since_last\":" + (rnd.nextInt(50) == 0 ? rnd.nextInt(20) : 0) + "}", rnd);
                             written++;
                         } else if (roll < 0.12) {
-                            row(out, ts, cust, ag, "error", null, "{\"kind\":\"timeout\",\"message\":\"upstream timed out\"}", rnd);
+                            int stack = rnd.nextInt(3);
+                            row(out, ts, cust, ag, "error", null, "{\"kind\":\"" + ERROR_KINDS[stack] + "\",\"message\":\"" + ERROR_MESSAGES[stack]
+                                    + "\",\"stack_hash\":\"sha256:" + String.valueOf(stack + 1).repeat(64) + "\"}", rnd);
                             written++;
                         } else {
                             String session = "sess_" + k + "_" + written;
@@ -232,7 +279,9 @@ public final class AnalyticsBench {
             sb.append(i == 0 ? "" : ",").append("{\"name\":\"").append(TOOLS[(cust + rnd.nextInt(6)) % TOOLS.length])
                     .append("\",\"ms\":").append(ms).append(",\"ok\":").append(rnd.nextDouble() > 0.04).append('}');
         }
-        sb.append("],\"llm_usage\":[{\"model\":\"claude-sonnet-4-6\",\"input_tokens\":").append(500 + rnd.nextInt(4000))
+        int input = 500 + rnd.nextInt(4000);
+        sb.append("],\"llm_usage\":[{\"model\":\"claude-sonnet-4-6\",\"input_tokens\":").append(input)
+                .append(",\"cache_read_input_tokens\":").append(rnd.nextInt(input))
                 .append(",\"output_tokens\":").append(50 + rnd.nextInt(600)).append(",\"cost_cents\":").append(rnd.nextInt(300) / 100.0).append('}');
         if (rnd.nextInt(3) == 0) {
             sb.append(",{\"model\":\"claude-haiku-4-5\",\"input_tokens\":").append(rnd.nextInt(2000)).append(",\"output_tokens\":")
