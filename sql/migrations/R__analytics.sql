@@ -189,6 +189,18 @@ create or replace view analytics.outcomes_30d as select * from analytics.outcome
 create or replace view analytics.customer_health as select * from analytics.health(30);
 create or replace view analytics.freshness as select last_id, fresh_as_of from rollup_state where name = 'events';
 
+-- Customer read tokens (portal): the categories at least k customers use, without their names, for a
+-- reader scoped to one customer; fewer than k would let it guess who the others are.
+create or replace function analytics.categories_shared(days int default 30, k int default 5)
+  returns table (category text, customers bigint, sessions bigint)
+  language sql stable security definer set search_path = public, pg_temp
+  begin atomic
+    select a.category, a.customers, a.sessions
+    from analytics.categories_across(days, null) a
+    where a.customers >= greatest(k, 2)
+    order by 2 desc, 3 desc, 1;
+  end;
+
 do $$
 begin
   if exists (select 1 from pg_roles where rolname = 'brain_reader') then

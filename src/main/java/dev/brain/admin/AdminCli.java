@@ -1,6 +1,7 @@
 package dev.brain.admin;
 
 import dev.brain.analytics.CategoryAliases;
+import dev.brain.auth.CustomerTokenDao;
 import dev.brain.auth.KeyDao;
 import dev.brain.auth.TenantDao;
 import dev.brain.error.UsageError;
@@ -8,7 +9,9 @@ import dev.brain.privacy.PrivacyAdmin;
 import dev.brain.privacy.ReaderRole;
 import dev.brain.redact.Redactor;
 import dev.brain.redact.SummaryStore;
+import dev.brain.report.WeeklyDigest;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
@@ -31,7 +34,12 @@ public final class AdminCli {
               brain admin reader set-password --password <password>      (the read-only brain_reader role)
               brain admin category alias --from <raw category> --to <canonical category>
               brain admin category unalias --from <raw category>
-              brain admin category list""";
+              brain admin category list
+              brain admin token create --customer <id> [--label <text>]   (a read token for that customer only; printed once)
+              brain admin token revoke --id <token-id>
+              brain admin token list [--customer <id>]                    (with last use)
+              brain report weekly [--customer <id>] [--format md|html]    (the weekly digest on stdout)
+              brain demo [--days 30] [--url http://127.0.0.1:8080] [--force true]   (demo customers through the public API)""";
 
     private final CustomerCommands customers;
     private final AgentCommands agents;
@@ -40,9 +48,12 @@ public final class AdminCli {
     private final ReaderCommands reader;
     private final CategoryCommands categories;
     private final DemoCommands demo;
+    private final TokenCommands tokens;
+    private final ReportCommands reports;
+    private final DemoTraffic demoTraffic;
 
     AdminCli(CustomerCommands customers, AgentCommands agents, KeyCommands keys, PrivacyCommands privacy, ReaderCommands reader,
-            CategoryCommands categories, DemoCommands demo) {
+            CategoryCommands categories, DemoCommands demo, TokenCommands tokens, ReportCommands reports, DemoTraffic demoTraffic) {
         this.customers = customers;
         this.agents = agents;
         this.keys = keys;
@@ -50,6 +61,9 @@ public final class AdminCli {
         this.reader = reader;
         this.categories = categories;
         this.demo = demo;
+        this.tokens = tokens;
+        this.reports = reports;
+        this.demoTraffic = demoTraffic;
     }
 
     /** The CLI's wiring: each subject's service, built once from the database; the redactor only when a command needs it. */
@@ -64,7 +78,10 @@ public final class AdminCli {
                 new PrivacyCommands(privacyAdmin, redactor, out, err),
                 new ReaderCommands(new ReaderRole(jdbi), err),
                 new CategoryCommands(new CategoryAliases(jdbi), out, err),
-                new DemoCommands(tenants, keyDao, out, err));
+                new DemoCommands(tenants, keyDao, out, err),
+                new TokenCommands(tenants, jdbi.onDemand(CustomerTokenDao.class), out, err),
+                new ReportCommands(tenants, new WeeklyDigest(jdbi), Clock.systemUTC(), out, err),
+                new DemoTraffic(tenants, keyDao, jdbi.onDemand(CustomerTokenDao.class), Clock.systemUTC(), out, err));
     }
 
     /** args[0] is "admin". Throws UsageError on bad arguments. */
@@ -90,6 +107,11 @@ public final class AdminCli {
             case "category unalias" -> categories.unalias(new Args(args, 3, Set.of("from")));
             case "category list" -> categories.list(new Args(args, 3, Set.of()));
             case "demo ensure" -> demo.ensure(new Args(args, 3, Set.of("key-file")));
+            case "token create" -> tokens.create(new Args(args, 3, Set.of("customer", "label")));
+            case "token revoke" -> tokens.revoke(new Args(args, 3, Set.of("id")));
+            case "token list" -> tokens.list(new Args(args, 3, Set.of("customer")));
+            case "report weekly" -> reports.weekly(new Args(args, 3, Set.of("customer", "format")));
+            case "demo traffic" -> demoTraffic.run(new Args(args, 3, Set.of("days", "url", "force")));
             default -> throw new UsageError("unknown command 'admin " + command + "'");
         };
     }

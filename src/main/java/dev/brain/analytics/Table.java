@@ -16,7 +16,7 @@ public record Table(List<String> columns, List<List<Object>> rows) {
     // OWASP's formula triggers, plus what spreadsheets skip or also accept before one: blanks, ';' and full-width forms.
     private static final String FORMULA_STARTS = "=+-@\t\r\n ;\uFF1D\uFF0B\uFF0D\uFF20";
 
-    static Table from(ResultSet rs) throws SQLException {
+    public static Table from(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         List<String> columns = new ArrayList<>(n);
