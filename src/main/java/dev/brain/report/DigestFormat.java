@@ -49,7 +49,7 @@ public final class DigestFormat {
 
     /** Slack's own escaping on top of Markdown: a client's name can neither mention @channel nor make a link. */
     public static String slack(String markdown) {
-        return markdown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return markdown.replace("\\<", "<").replace("\\>", ">").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String mdRow(List<String> cells) {
@@ -67,7 +67,7 @@ public final class DigestFormat {
             if (ch == '\n' || ch == '\r' || ch == '\t') {
                 sb.append(' ');
             } else {
-                if ("\\|*_`[]<>#!~".indexOf(ch) >= 0) {
+                if ("\\|*_`[]<>".indexOf(ch) >= 0) {
                     sb.append('\\');
                 }
                 sb.append(ch);
