@@ -106,7 +106,7 @@
   function renderCharts(engagement, spend, outcomes, categories) {
     const e = byDay(engagement.rows, 'sessions');
     chart('engagement-chart', { type: 'line', data: { labels: e.map((x) => x[0].slice(5)),
-      datasets: [{ label: $('customer').value || 'all customers', data: e.map((x) => x[1]), borderColor: palette[0],
+      datasets: [{ label: $('customer').value || document.body.dataset.scope || 'all customers', data: e.map((x) => x[1]), borderColor: palette[0],
         backgroundColor: 'rgba(59,91,219,.12)', fill: true, cubicInterpolationMode: 'monotone', pointRadius: 0 }] },
       options: { scales: { y: { beginAtZero: true } } } });
     const s = byDay(spend.rows, 'cost_cents');
@@ -120,13 +120,21 @@
       { label: 'escalated', data: o.map((r) => r.escalated), backgroundColor: '#ffa94d' }] },
       options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } } });
     const c = categories.across_customers.slice(0, 10);
-    $('category-scope').textContent = $('customer').value ? 'for ' + $('customer').value : 'across customers';
+    if (!document.body.dataset.scope) $('category-scope').textContent = $('customer').value ? 'for ' + $('customer').value : 'across customers';
     chart('categories-chart', { type: 'doughnut', data: { labels: c.map((r) => r.category),
       datasets: [{ data: c.map((r) => r.sessions), backgroundColor: palette }] },
       options: { plugins: { legend: { position: 'right', labels: { boxWidth: 12 } } } } });
     fill('categories', categories.across_customers.slice(0, 8), (tr, r) => {
       cell(tr, r.category); cell(tr, fmt(r.customers), 'num'); cell(tr, fmt(r.sessions), 'num');
     });
+  }
+
+  // A customer read token sees its own customer only: the page says so, offers no other, and labels the k-anonymous categories.
+  function showScope(customer) {
+    if (!customer) return;
+    document.body.dataset.scope = customer;
+    $('customer').options[0].textContent = customer + ' (this token)';
+    $('category-scope').textContent = 'categories many customers share (no names)';
   }
 
   async function load() {
@@ -136,6 +144,7 @@
     try {
       const [health, engagement, spend, outcomes, categories, tools, seen] = await Promise.all(
         ['health', 'engagement', 'spend', 'outcomes', 'categories', 'tools', 'last-seen'].map(api));
+      showScope(health.scoped_to);
       renderHealth(health.rows);
       renderCharts(engagement, spend, outcomes, categories);
       fill('tools', tools.rows.slice(0, 12), (tr, r) => {
