@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN   := mvn -B -q -Dstyle.color=never
 JAR   := target/brain.jar
 
-.PHONY: build run test bench bench-sdk bench-redaction bench-analytics db db-stop clean
+.PHONY: build run demo test bench bench-sdk bench-redaction bench-analytics db db-stop clean
 
 build:                ## the jars, no tests, and the class-data archive that halves start-up
 	$(MVN) package -DskipTests
@@ -14,6 +14,9 @@ build:                ## the jars, no tests, and the class-data archive that hal
 
 run: build            ## local PostgreSQL (unless DATABASE_URL is set), migrate, demo key, serve
 	@scripts/run.sh
+
+demo: build           ## make run, plus 30 days of eight demo customers sent through the public API (BRAIN_DEMO_FORCE=1 next to real data)
+	@BRAIN_DEMO_DAYS=$${BRAIN_DEMO_DAYS:-30} scripts/run.sh
 
 test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_URL or the project-local one); last line: N passed, N failed, N skipped
 	@MVN="$(MVN)" scripts/test.sh

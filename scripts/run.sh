@@ -52,4 +52,18 @@ MSG
 # The class-data archive made by `make build` halves start-up; without it the jar starts the same, slower.
 CDS=()
 [ -f target/brain.jsa ] && CDS=(-XX:SharedArchiveFile=target/brain.jsa -Xlog:cds=off -Xlog:cds+dynamic=off)
+if [ -n "${BRAIN_DEMO_DAYS:-}" ]; then
+  # make demo: serve in the background, send the demo customers through the public API once it is ready, stay in the foreground.
+  java "${CDS[@]}" -jar "$JAR" serve &
+  SERVER=$!
+  trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER"' INT TERM
+  for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  java -jar "$JAR" demo --days "$BRAIN_DEMO_DAYS" --url "http://127.0.0.1:$PORT" ${BRAIN_DEMO_FORCE:+--force true} || true
+  echo "  Dashboard: http://localhost:$PORT/dashboard#token=$BRAIN_ADMIN_TOKEN   (Ctrl-C stops the brain)" >&2
+  wait "$SERVER"
+  exit
+fi
 exec java "${CDS[@]}" -jar "$JAR" serve

@@ -564,6 +564,17 @@ create or replace function analytics.usage(billing_month date, customer text def
     where j.arrived_month = billing_month and (customer is null or j.customer_id = customer)
     order by j.usage_month, j.customer_id, j.agent_id;
   end $$;
+-- Customer read tokens (portal): the categories at least k customers use, without their names, for a
+-- reader scoped to one customer; fewer than k would let it guess who the others are.
+create or replace function analytics.categories_shared(days int default 30, k int default 5)
+  returns table (category text, customers bigint, sessions bigint)
+  language sql stable security definer set search_path = public, pg_temp
+  begin atomic
+    select a.category, a.customers, a.sessions
+    from analytics.categories_across(days, null) a
+    where a.customers >= greatest(k, 2)
+    order by 2 desc, 3 desc, 1;
+  end;
 
 do $$
 begin

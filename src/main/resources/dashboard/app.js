@@ -116,7 +116,7 @@
   function renderCharts(engagement, spend, outcomes, categories) {
     const e = byDay(engagement.rows, 'sessions');
     chart('engagement-chart', { type: 'line', data: { labels: e.map((x) => x[0].slice(5)),
-      datasets: [{ label: $('customer').value || 'all customers', data: e.map((x) => x[1]), borderColor: palette[0],
+      datasets: [{ label: $('customer').value || document.body.dataset.scope || 'all customers', data: e.map((x) => x[1]), borderColor: palette[0],
         backgroundColor: 'rgba(59,91,219,.12)', fill: true, cubicInterpolationMode: 'monotone', pointRadius: 0 }] },
       options: { scales: { y: { beginAtZero: true } } } });
     const s = byDay(spend.rows, 'cost_cents');
@@ -130,7 +130,7 @@
       { label: 'escalated', data: o.map((r) => r.escalated), backgroundColor: '#ffa94d' }] },
       options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } } });
     const c = categories.across_customers.slice(0, 10);
-    $('category-scope').textContent = $('customer').value ? 'for ' + $('customer').value : 'across customers';
+    if (!document.body.dataset.scope) $('category-scope').textContent = $('customer').value ? 'for ' + $('customer').value : 'across customers';
     chart('categories-chart', { type: 'doughnut', data: { labels: c.map((r) => r.category),
       datasets: [{ data: c.map((r) => r.sessions), backgroundColor: palette }] },
       options: { plugins: { legend: { position: 'right', labels: { boxWidth: 12 } } } } });
@@ -191,6 +191,14 @@
     });
   }
 
+  // A customer read token sees its own customer only: the page says so, offers no other, and labels the k-anonymous categories.
+  function showScope(customer) {
+    if (!customer) return;
+    document.body.dataset.scope = customer;
+    $('customer').options[0].textContent = customer + ' (this token)';
+    $('category-scope').textContent = 'categories many customers share (no names)';
+  }
+
   async function load() {
     if (!localStorage.getItem(TOKEN_KEY)) { askToken(); return; }
     document.body.dataset.ready = 'false';
@@ -198,8 +206,10 @@
     try {
       const [health, engagement, spend, outcomes, categories, tools, seen] = await Promise.all(
         ['health', 'engagement', 'spend', 'outcomes', 'categories', 'tools', 'last-seen'].map(api));
+      showScope(health.scoped_to);
       renderHealth(health.rows);
-      await renderAlerts();
+      // Alerts are the team's, admin only: a customer read token's page has no alert panel.
+      if (health.scoped_to) $('alerts-card').hidden = true; else await renderAlerts();
       renderCharts(engagement, spend, outcomes, categories);
       fill('tools', tools.rows.slice(0, 12), (tr, r) => {
         cell(tr, customerLink(r.customer_id)); cell(tr, r.tool); cell(tr, fmt(r.calls), 'num'); cell(tr, pct(r.failure_rate), 'num');

@@ -22,6 +22,8 @@ public final class Main {
               serve      apply pending migrations (unless BRAIN_MIGRATE=false) and serve HTTP (the default)
               migrate    apply pending migrations, create partitions, exit
               admin ...  manage customers, agents and keys (java -jar brain.jar admin help)
+              report weekly [--customer C] [--format md|html]   the weekly digest on stdout
+              demo [--days 30] [--url U] [--force true]          demo customers through a running brain's public API
               cds-training  load the serving classes without a database (make build uses it for the CDS archive)
             """ + AdminCli.USAGE;
 
@@ -49,6 +51,8 @@ public final class Main {
                 case "serve" -> args.length == 1 || args.length == 0 ? serve(config) : usage("serve takes no arguments");
                 case "migrate" -> migrate(config);
                 case "admin" -> admin(config, args);
+                case "report" -> admin(config, asAdmin(args));
+                case "demo" -> admin(config, demoArgs(config, args));
                 case "cds-training" -> ClassDataTraining.run();
                 case "help", "--help", "-h" -> {
                     System.out.println(USAGE);
@@ -92,6 +96,24 @@ public final class Main {
         try (Database db = Database.open(config, 2)) {
             return AdminCli.from(db.jdbi(), () -> Redactors.from(config, Json.mapper()), System.out, System.err).run(args);
         }
+    }
+
+    /** `brain report weekly ...` is `brain admin report weekly ...`. */
+    private static String[] asAdmin(String[] args) {
+        String[] full = new String[args.length + 1];
+        full[0] = "admin";
+        System.arraycopy(args, 0, full, 1, args.length);
+        return full;
+    }
+
+    /** `brain demo [--days N] ...` is `brain admin demo traffic ...`, sent to this machine's brain unless --url says otherwise. */
+    private static String[] demoArgs(Config config, String[] args) {
+        var full = new java.util.ArrayList<>(java.util.List.of("admin", "demo", "traffic"));
+        full.addAll(java.util.List.of(args).subList(1, args.length));
+        if (!full.contains("--url")) {
+            full.addAll(java.util.List.of("--url", "http://127.0.0.1:" + config.port()));
+        }
+        return full.toArray(String[]::new);
     }
 
     private static int serve(Config config) {

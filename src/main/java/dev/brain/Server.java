@@ -9,6 +9,7 @@ import dev.brain.analytics.DashboardRoutes;
 import dev.brain.analytics.RollupJob;
 import dev.brain.auth.AuthFailureLimiter;
 import dev.brain.auth.Authenticator;
+import dev.brain.auth.CustomerTokens;
 import dev.brain.config.Config;
 import dev.brain.customer.CustomerReport;
 import dev.brain.customer.CustomerRoutes;
@@ -40,6 +41,10 @@ import dev.brain.redact.RedactionQueue;
 import dev.brain.redact.Redactor;
 import dev.brain.redact.Redactors;
 import dev.brain.redact.SummaryStore;
+import dev.brain.report.ReportRoutes;
+import dev.brain.report.ReportSinks;
+import dev.brain.report.WeeklyDigest;
+import dev.brain.report.WeeklyReportJob;
 import dev.brain.schedule.Scheduler;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -57,6 +62,8 @@ public final class Server implements AutoCloseable {
     // The first job runs wait a moment so they do not compete with start-up for the two cores; until then events
     // land in the default partition (moved later) and analytics answer from the last fold.
     private static final Duration JOBS_START_DELAY = Duration.ofMillis(1500);
+    // How often an instance asks whether this week's digest is due: a Monday at BRAIN_REPORT_HOUR_UTC is late by at most this.
+    private static final Duration REPORT_CHECK_INTERVAL = Duration.ofMinutes(5);
     private final Database db;
     private final Metrics metrics;
     private final Javalin app;
@@ -100,7 +107,7 @@ public final class Server implements AutoCloseable {
         var redaction = new RedactionQueue(redactor, new SummaryStore(db.jdbi()), metrics, config.redactionConcurrency(),
                 config.redactionQueueSize(), config.redactionQueuePerCustomer());
         var activity = new AgentActivity(db.jdbi());
-        var admin = new AdminAuth(config.adminTokens());
+        var admin = new AdminAuth(config.adminTokens(), new CustomerTokens(db.jdbi(), config.keyCacheTtl()));
         Duration retention = Duration.ofDays(config.retentionDays());
 
         var alerts = Alerts.start(db.jdbi(), config.alerting(), json, metrics, Clock.systemUTC());
@@ -113,12 +120,13 @@ public final class Server implements AutoCloseable {
                         new JsonEvents(json, new EventValidator(json, Clock.systemUTC(), retention)),
                         new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics),
                         IngestLimits.of(config), metrics),
-                new AnalyticsRoutes(new Analytics(db.jdbi()), admin),
+                new AnalyticsRoutes(new Analytics(db.jdbi()), admin, config.kAnonymity()),
                 new DashboardRoutes(),
                 new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin),
                 new AlertRoutes(alerts.store(), config.alerting(), admin, json),
                 new CustomerRoutes(new CustomerReport(db.jdbi(), prices), admin, new Analytics(db.jdbi())::freshAsOf),
-                new UsageRoutes(new Usage(db.jdbi()), admin, config.billingCloseDays()));
+                new UsageRoutes(new Usage(db.jdbi()), admin, config.billingCloseDays()),
+                new ReportRoutes(new WeeklyDigest(db.jdbi()), admin, new Analytics(db.jdbi())::customerExists, Clock.systemUTC()));
         Javalin app = HttpApp.create(json, metrics, config.shutdownGrace().toMillis(), routes);
         app.start(config.host(), config.port());
 
@@ -129,6 +137,11 @@ public final class Server implements AutoCloseable {
         // The first evaluation waits a whole interval: at start-up the rollups may be behind.
         scheduler.every(alerts.engine(), config.alerting().interval(), config.alerting().interval());
         scheduler.every(new CustomerSnapshots(db.jdbi(), config.billingCloseDays()), config.rollupInterval(), JOBS_START_DELAY);
+        var reportSinks = new ReportSinks(config.reportSlackWebhookUrl(), config.reportDir(), json);
+        if (reportSinks.any()) {
+            scheduler.every(new WeeklyReportJob(new WeeklyDigest(db.jdbi()), reportSinks, Clock.systemUTC(), config.reportHourUtc()),
+                    REPORT_CHECK_INTERVAL, JOBS_START_DELAY);
+        }
         return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain(), alerts);
     }
 

@@ -2,6 +2,7 @@ package dev.brain.admin;
 
 import dev.brain.alerts.AlertStore;
 import dev.brain.analytics.CategoryAliases;
+import dev.brain.auth.CustomerTokenDao;
 import dev.brain.auth.KeyDao;
 import dev.brain.auth.TenantDao;
 import dev.brain.customer.Contracts;
@@ -12,6 +13,7 @@ import dev.brain.privacy.ReaderRole;
 import dev.brain.redact.Redactor;
 import dev.brain.redact.SummaryStore;
 import dev.brain.http.Json;
+import dev.brain.report.WeeklyDigest;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Set;
@@ -41,6 +43,11 @@ public final class AdminCli {
               brain admin customer contract --id <id> --monthly-cents <n>  (the contract value, for margin)
               brain admin alert list [--state firing|resolved|all] [--customer <id>] [--limit <n>]
               brain admin usage --month YYYY-MM [--customer <id>] [--format tsv|csv]   (usage for billing)""";
+              brain admin token create --customer <id> [--label <text>]   (a read token for that customer only; printed once)
+              brain admin token revoke --id <token-id>
+              brain admin token list [--customer <id>]                    (with last use)
+              brain report weekly [--customer <id>] [--format md|html]    (the weekly digest on stdout)
+              brain demo [--days 30] [--url http://127.0.0.1:8080] [--force true]   (demo customers through the public API)""";
 
     private final CustomerCommands customers;
     private final AgentCommands agents;
@@ -51,9 +58,13 @@ public final class AdminCli {
     private final DemoCommands demo;
     private final AlertCommands alerts;
     private final UsageCommands usage;
+    private final TokenCommands tokens;
+    private final ReportCommands reports;
+    private final DemoTraffic demoTraffic;
 
     AdminCli(CustomerCommands customers, AgentCommands agents, KeyCommands keys, PrivacyCommands privacy, ReaderCommands reader,
-            CategoryCommands categories, DemoCommands demo, AlertCommands alerts, UsageCommands usage) {
+            CategoryCommands categories, DemoCommands demo, AlertCommands alerts, UsageCommands usage, TokenCommands tokens,
+            ReportCommands reports, DemoTraffic demoTraffic) {
         this.customers = customers;
         this.agents = agents;
         this.keys = keys;
@@ -63,6 +74,9 @@ public final class AdminCli {
         this.demo = demo;
         this.alerts = alerts;
         this.usage = usage;
+        this.tokens = tokens;
+        this.reports = reports;
+        this.demoTraffic = demoTraffic;
     }
 
     /** The CLI's wiring: each subject's service, built once from the database; the redactor only when a command needs it. */
@@ -79,7 +93,12 @@ public final class AdminCli {
                 new CategoryCommands(new CategoryAliases(jdbi), out, err),
                 new DemoCommands(tenants, keyDao, out, err),
                 new AlertCommands(new AlertStore(jdbi, Json.mapper(), Clock.systemUTC()), out, err),
-                new UsageCommands(new Usage(jdbi), out, err));
+                new UsageCommands(new Usage(jdbi), out, err),
+=======
+                new TokenCommands(tenants, jdbi.onDemand(CustomerTokenDao.class), out, err),
+                new ReportCommands(tenants, new WeeklyDigest(jdbi), Clock.systemUTC(), out, err),
+                new DemoTraffic(tenants, keyDao, jdbi.onDemand(CustomerTokenDao.class), Clock.systemUTC(), out, err));
+>>>>>>> portal
     }
 
     /** args[0] is "admin". Throws UsageError on bad arguments. */
@@ -109,6 +128,11 @@ public final class AdminCli {
             case "customer contract" -> customers.contract(new Args(args, 3, Set.of("id", "monthly-cents")));
             case "usage --month" -> usage.print(new Args(args, 2, Set.of("month", "customer", "format")));
             case "demo ensure" -> demo.ensure(new Args(args, 3, Set.of("key-file")));
+            case "token create" -> tokens.create(new Args(args, 3, Set.of("customer", "label")));
+            case "token revoke" -> tokens.revoke(new Args(args, 3, Set.of("id")));
+            case "token list" -> tokens.list(new Args(args, 3, Set.of("customer")));
+            case "report weekly" -> reports.weekly(new Args(args, 3, Set.of("customer", "format")));
+            case "demo traffic" -> demoTraffic.run(new Args(args, 3, Set.of("days", "url", "force")));
             default -> throw new UsageError("unknown command 'admin " + command + "'");
         };
     }

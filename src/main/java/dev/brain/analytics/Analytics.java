@@ -26,6 +26,7 @@ public final class Analytics {
     }
 
     static final String CATEGORIES_ACROSS = "select * from analytics.categories_across(:days, :customer)";
+    static final String CATEGORIES_SHARED = "select * from analytics.categories_shared(:days, :k)";
 
     private final Jdbi jdbi;
 
@@ -39,6 +40,12 @@ public final class Analytics {
 
     public Table categoriesAcrossCustomers(int days, String customer) {
         return run(CATEGORIES_ACROSS, days, customer);
+    }
+
+    /** Categories at least k customers use, without their names: what a customer-scoped reader may see across customers. */
+    public Table categoriesShared(int days, int k) {
+        return jdbi.withHandle(h -> h.createQuery(CATEGORIES_SHARED).bind("days", days).bind("k", k)
+                .scanResultSet((rs, ctx) -> Table.from(rs.get())));
     }
 
     /** Every event accepted before this instant is in the rollups. */

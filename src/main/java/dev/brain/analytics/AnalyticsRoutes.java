@@ -5,6 +5,7 @@ import dev.brain.error.NotFound;
 import dev.brain.http.AdminAuth;
 import dev.brain.http.Params;
 import dev.brain.http.Routes;
+import dev.brain.http.Scope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -12,17 +13,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** GET /v1/analytics/{question}: JSON or CSV answers from the rollups, behind the admin token. */
+/**
+ * GET /v1/analytics/{question}: JSON or CSV answers from the rollups, behind the admin token, or a customer read token
+ * for that customer's own answers (cross-customer categories only when k customers share them, without names).
+ */
 public final class AnalyticsRoutes implements Routes {
     public static final String PREFIX = "/v1/analytics/";
     public static final int MAX_DAYS = 3660;
     public static final Pattern CUSTOMER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}");
     private final Analytics analytics;
     private final AdminAuth admin;
+    private final int kAnonymity;
 
-    public AnalyticsRoutes(Analytics analytics, AdminAuth admin) {
+    public AnalyticsRoutes(Analytics analytics, AdminAuth admin, int kAnonymity) {
         this.analytics = analytics;
         this.admin = admin;
+        this.kAnonymity = kAnonymity;
     }
 
     @Override
@@ -38,15 +44,15 @@ public final class AnalyticsRoutes implements Routes {
     }
 
     private void answer(Context ctx, Analytics.Question q) {
-        admin.require(ctx);
+        Scope scope = admin.scope(ctx);
         int days = Params.integer(ctx, "days", 30, 1, MAX_DAYS);
-        String customer = customer(ctx.queryParam("customer"));
+        String customer = customer(scope.customerFilter(blankToNull(ctx.queryParam("customer"))));
         boolean csv = Params.wantsCsv(ctx);
         Instant fresh = analytics.freshAsOf();
         Table table = analytics.answer(q, days, customer);
         if (csv) {
             Table rows = q == Analytics.Question.CATEGORIES && "across".equals(ctx.queryParam("scope"))
-                    ? analytics.categoriesAcrossCustomers(days, customer) : table;
+                    ? across(scope, days, customer) : table;
             ctx.header("X-Fresh-As-Of", fresh.toString())
                     .header("Content-Disposition", "inline; filename=\"" + q.path + ".csv\"")
                     .contentType("text/csv; charset=utf-8").result(rows.csv());
@@ -55,16 +61,25 @@ public final class AnalyticsRoutes implements Routes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("rows", table.objects());
         if (q == Analytics.Question.CATEGORIES) {
-            body.put("across_customers", analytics.categoriesAcrossCustomers(days, customer).objects());
+            body.put("across_customers", across(scope, days, customer).objects());
         }
         body.put("days", days);
         body.put("customer", customer);
         body.put("generated_at", Instant.now().toString());
         body.put("fresh_as_of", fresh.toString());
+        if (!scope.isAdmin()) {
+            body.put("scoped_to", scope.customer());
+        }
         ctx.json(body);
     }
 
+    private Table across(Scope scope, int days, String customer) {
+        return scope.isAdmin() ? analytics.categoriesAcrossCustomers(days, customer) : analytics.categoriesShared(days, kAnonymity);
+    }
 
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
 
     private String customer(String raw) {
         if (raw == null || raw.isEmpty()) {
@@ -78,6 +93,4 @@ public final class AnalyticsRoutes implements Routes {
         }
         return raw;
     }
-
-
 }

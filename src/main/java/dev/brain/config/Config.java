@@ -42,7 +42,11 @@ public record Config(
         long ingestBufferBytes,
         String pricesFile,
         Alerting alerting,
-        int billingCloseDays) {
+        int billingCloseDays,
+        int kAnonymity,
+        int reportHourUtc,
+        String reportSlackWebhookUrl,
+        String reportDir) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
     public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -100,7 +104,11 @@ public record Config(
                 (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20,
                 e.string("BRAIN_PRICES_FILE", ""),
                 Alerting.from(e),
-                e.integer("BRAIN_BILLING_CLOSE_DAYS", 3, 0, 60));
+                e.integer("BRAIN_BILLING_CLOSE_DAYS", 3, 0, 60),
+                e.integer("BRAIN_K_ANONYMITY", 5, 2, 1_000_000),
+                e.integer("BRAIN_REPORT_HOUR_UTC", 8, 0, 23),
+                webhookUrl("BRAIN_REPORT_SLACK_WEBHOOK_URL", e.string("BRAIN_REPORT_SLACK_WEBHOOK_URL", "")),
+                e.string("BRAIN_REPORT_DIR", ""));
     }
 
     // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.
@@ -140,6 +148,14 @@ public record Config(
             tokens.put(label, strongToken("BRAIN_ADMIN_TOKENS: the token for '" + label + "'", pair.substring(eq + 1).trim()));
         }
         return Map.copyOf(tokens);
+    }
+
+    /** Empty, or an http(s) URL: a typo stops start-up instead of the first Monday's digest. */
+    static String webhookUrl(String variable, String url) {
+        if (!url.isEmpty() && !url.matches("https?://[^\\s/]+(/\\S*)?")) {
+            throw new InvalidConfig(variable + " must be an http:// or https:// URL");
+        }
+        return url;
     }
 
     /** Accepts jdbc:postgresql://... as is, and turns postgres://user:pass@host:port/db into JDBC form. */

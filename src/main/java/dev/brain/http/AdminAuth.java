@@ -7,20 +7,44 @@ import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Every admin and analytics route: a bearer token from BRAIN_ADMIN_TOKEN(S); its label names the reader in audit rows. */
+/**
+ * Every admin and analytics route: a bearer token from BRAIN_ADMIN_TOKEN(S), whose label names the reader in audit
+ * rows, or (analytics only) a customer read token, which {@link #scope} narrows to its customer.
+ */
 public final class AdminAuth {
     private final Map<String, String> tokensByLabel;
+    private final ReadTokens readTokens;
 
     public AdminAuth(Map<String, String> tokensByLabel) {
-        this.tokensByLabel = Map.copyOf(tokensByLabel);
+        this(tokensByLabel, ReadTokens.NONE);
     }
 
-    /** The caller's label; 403 `admin_disabled` when no admin token is configured, 401 when the token is missing or wrong. */
+    public AdminAuth(Map<String, String> tokensByLabel, ReadTokens readTokens) {
+        this.tokensByLabel = Map.copyOf(tokensByLabel);
+        this.readTokens = readTokens;
+    }
+
+    /** Admin routes: the caller's label; 403 for a customer read token, and as {@link #adminLabel} otherwise. */
     public String require(Context ctx) {
+        String given = Bearer.token(ctx);
+        if (readTokens.find(given).isPresent()) {
+            throw new Forbidden("out_of_scope", "this route needs an admin token; a customer token reads its own customer only");
+        }
+        return adminLabel(given);
+    }
+
+    /** Analytics routes: a customer read token's scope, or an admin's (everything). */
+    public Scope scope(Context ctx) {
+        String given = Bearer.token(ctx);
+        var read = readTokens.find(given);
+        return read.isPresent() ? read.get() : Scope.admin(adminLabel(given));
+    }
+
+    /** 403 `admin_disabled` when no admin token is configured, 401 when the token is missing or wrong. */
+    private String adminLabel(String given) {
         if (tokensByLabel.isEmpty()) {
             throw new Forbidden("admin_disabled", "admin and analytics HTTP endpoints are off: start the brain with BRAIN_ADMIN_TOKEN set");
         }
-        String given = Bearer.token(ctx);
         String match = null;
         for (var e : tokensByLabel.entrySet()) {
             // Compare against every token, so timing does not reveal which label matched.

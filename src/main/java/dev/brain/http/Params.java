@@ -5,7 +5,21 @@ import io.javalin.http.Context;
 
 /** Query parameters, checked: a bad one is a 400 `invalid_parameter` that names it and its range. */
 public final class Params {
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}");
+
     private Params() {
+    }
+
+    /** An optional id parameter (a customer's, an agent's): null when absent, 400 when it is not id-shaped. */
+    public static String customerId(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        if (!ID.matcher(v).matches()) {
+            throw new BadRequest("invalid_parameter", name + " must be a customer id (1-128 letters, digits, '_', '-', '.')");
+        }
+        return v;
     }
 
     public static int integer(Context ctx, String name, int fallback, int min, int max) {
