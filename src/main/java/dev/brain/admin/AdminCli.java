@@ -42,7 +42,7 @@ public final class AdminCli {
               brain admin customer budget --id <id> --daily-cents <n>     (spend above it fires spend_anomaly)
               brain admin customer contract --id <id> --monthly-cents <n>  (the contract value, for margin)
               brain admin alert list [--state firing|resolved|all] [--customer <id>] [--limit <n>]
-              brain admin usage --month YYYY-MM [--customer <id>] [--format tsv|csv]   (usage for billing)""";
+              brain admin usage --month YYYY-MM [--customer <id>] [--format tsv|csv]   (usage for billing)
               brain admin token create --customer <id> [--label <text>]   (a read token for that customer only; printed once)
               brain admin token revoke --id <token-id>
               brain admin token list [--customer <id>]                    (with last use)
@@ -94,11 +94,9 @@ public final class AdminCli {
                 new DemoCommands(tenants, keyDao, out, err),
                 new AlertCommands(new AlertStore(jdbi, Json.mapper(), Clock.systemUTC()), out, err),
                 new UsageCommands(new Usage(jdbi), out, err),
-=======
                 new TokenCommands(tenants, jdbi.onDemand(CustomerTokenDao.class), out, err),
                 new ReportCommands(tenants, new WeeklyDigest(jdbi), Clock.systemUTC(), out, err),
                 new DemoTraffic(tenants, keyDao, jdbi.onDemand(CustomerTokenDao.class), Clock.systemUTC(), out, err));
->>>>>>> portal
     }
 
     /** args[0] is "admin". Throws UsageError on bad arguments. */
