@@ -33,6 +33,8 @@ import dev.brain.redact.Redactor;
 import dev.brain.redact.Redactors;
 import dev.brain.redact.SummaryStore;
 import dev.brain.schedule.Scheduler;
+import dev.brain.sessions.SessionCloser;
+import dev.brain.sessions.Sessionizer;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,6 +112,7 @@ public final class Server implements AutoCloseable {
         scheduler.every(new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead()),
                 config.maintenanceInterval(), JOBS_START_DELAY);
         scheduler.every(new RollupJob(db.jdbi(), metrics), config.rollupInterval(), JOBS_START_DELAY);
+        scheduler.every(new SessionCloser(db.jdbi(), config.sessionIdle(), metrics), config.sessionCloseInterval(), JOBS_START_DELAY);
         return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain());
     }
 

@@ -39,7 +39,9 @@ public record Config(
         Duration bodyTimeout,
         int ingestConcurrency,
         int ingestConcurrencyPerKey,
-        long ingestBufferBytes) {
+        long ingestBufferBytes,
+        Duration sessionIdle,
+        Duration sessionCloseInterval) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
     public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -94,7 +96,9 @@ public record Config(
                 Duration.ofMillis(e.integer("BRAIN_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 100, 600_000)),
                 e.integer("BRAIN_INGEST_CONCURRENCY", DEFAULT_INGEST_CONCURRENCY, 1, MAX_INGEST_CONCURRENCY),
                 e.integer("BRAIN_INGEST_CONCURRENCY_PER_KEY", DEFAULT_INGEST_CONCURRENCY_PER_KEY, 1, MAX_INGEST_CONCURRENCY),
-                (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20);
+                (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20,
+                Duration.ofSeconds(e.integer("BRAIN_SESSION_IDLE_S", 1800, 1, 7 * 86_400)),
+                Duration.ofSeconds(e.integer("BRAIN_SESSION_CLOSE_INTERVAL_S", 15, 1, 3600)));
     }
 
     // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.
