@@ -19,12 +19,17 @@ import dev.brain.http.Routes;
 import dev.brain.ingest.AgentActivity;
 import dev.brain.ingest.EventStore;
 import dev.brain.ingest.EventValidator;
+import dev.brain.ingest.IngestGate;
 import dev.brain.ingest.IngestLimits;
 import dev.brain.ingest.IngestRoutes;
 import dev.brain.ingest.IngestService;
 import dev.brain.ingest.JsonEvents;
 import dev.brain.ingest.RateLimiter;
 import dev.brain.metrics.Metrics;
+import dev.brain.otlp.OtlpHousekeeping;
+import dev.brain.otlp.OtlpReceiver;
+import dev.brain.otlp.OtlpRoutes;
+import dev.brain.otlp.UsageStore;
 import dev.brain.privacy.RawSummaries;
 import dev.brain.privacy.RawSummaryRoutes;
 import dev.brain.privacy.ReaderRole;
@@ -93,15 +98,18 @@ public final class Server implements AutoCloseable {
         var admin = new AdminAuth(config.adminTokens());
         Duration retention = Duration.ofDays(config.retentionDays());
 
+        var gate = new IngestGate(new Authenticator(db.jdbi(), config.keyCacheTtl(),
+                new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
+                new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), IngestLimits.of(config), metrics);
+        var validator = new EventValidator(json, Clock.systemUTC(), retention);
+        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics);
+        var sessionizer = new Sessionizer(db.jdbi(), json, metrics);
         boolean migrated = config.migrate();
         List<Routes> routes = List.of(
                 new HealthRoutes(new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty()), metrics),
-                new IngestRoutes(new Authenticator(db.jdbi(), config.keyCacheTtl(),
-                        new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
-                        new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()),
-                        new JsonEvents(json, new EventValidator(json, Clock.systemUTC(), retention)),
-                        new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics),
-                        IngestLimits.of(config), metrics),
+                new IngestRoutes(gate, new JsonEvents(json, validator), ingest),
+                new OtlpRoutes(gate, new OtlpReceiver(ingest, validator, sessionizer, new UsageStore(db.jdbi()), Clock.systemUTC(),
+                        retention, json, metrics), json),
                 new AnalyticsRoutes(new Analytics(db.jdbi()), admin),
                 new DashboardRoutes(),
                 new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin));
@@ -113,6 +121,7 @@ public final class Server implements AutoCloseable {
                 config.maintenanceInterval(), JOBS_START_DELAY);
         scheduler.every(new RollupJob(db.jdbi(), metrics), config.rollupInterval(), JOBS_START_DELAY);
         scheduler.every(new SessionCloser(db.jdbi(), config.sessionIdle(), metrics), config.sessionCloseInterval(), JOBS_START_DELAY);
+        scheduler.every(new OtlpHousekeeping(), config.maintenanceInterval(), JOBS_START_DELAY);
         return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain());
     }
 
