@@ -189,6 +189,22 @@ create or replace view analytics.outcomes_30d as select * from analytics.outcome
 create or replace view analytics.customer_health as select * from analytics.health(30);
 create or replace view analytics.freshness as select last_id, fresh_as_of from rollup_state where name = 'events';
 
+-- Usage metrics (OTLP, issue 11): named daily counters per customer, summed over its agents — Claude Code's
+-- active time (s), lines of code added / removed, commits, pull requests, sessions, tokens, cost (USD), and any
+-- other monotonic OTLP sum, named after the metric plus its `type` attribute.
+create or replace function analytics.usage_metrics(days int default 30, customer text default null)
+  returns table (customer_id text, day date, metric text, value double precision)
+  language sql stable security definer set search_path = public, pg_temp
+  begin atomic
+    select r.customer_id, r.day, r.metric, sum(r.value)
+    from rollup_usage_metric_daily r
+    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+    group by 1, 2, 3
+    order by 1, 2, 3;
+  end;
+create or replace view analytics.usage_metrics_daily as
+  select customer_id, agent_id, day, metric, value from rollup_usage_metric_daily;
+
 do $$
 begin
   if exists (select 1 from pg_roles where rolname = 'brain_reader') then

@@ -7,7 +7,15 @@ import static dev.brain.otlp.Otlp.nanos;
 import static dev.brain.otlp.Otlp.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.brain.support.OneBrainPerClass;
+import dev.brain.support.Brain;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
@@ -22,11 +30,22 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Claude Code's metrics into the daily named counters: delta and cumulative, retries and resets, never double. */
-class UsageMetricsTest extends OneBrainPerClass {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UsageMetricsTest {
     private static final Instant START = Instant.now().minusSeconds(300);
+    private static final String ADMIN = "usage-metrics-admin-token-5c1e";
+    private Brain brain;
+    private String key;
 
-    UsageMetricsTest() {
-        super("usage");
+    @BeforeAll
+    void start() {
+        brain = Brain.start(Map.of("BRAIN_ADMIN_TOKEN", ADMIN));
+        key = brain.newAgentKey("cust_usage", "agent_usage", "b");
+    }
+
+    @AfterAll
+    void stop() {
+        brain.close();
     }
 
     private static NumberDataPoint point(Instant start, Instant at, double value, KeyValue... attrs) {
@@ -87,5 +106,28 @@ class UsageMetricsTest extends OneBrainPerClass {
         assertEquals(200, Otlp.post(brain, key, "/v1/metrics", afterReset, PROTOBUF).statusCode());
         assertEquals(43, value("claude_code.pull_request.count"));
         assertEquals(0, brain.count("select count(*) from rollup_usage_metric_daily where metric like '%jane%'"));
+    }
+
+    @Test
+    void the_usage_metrics_question_answers_in_json_and_csv() throws Exception {
+        var delta = AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+        Instant at = Instant.now().minusSeconds(30);
+        var request = export(sum("claude_code.session.count", delta, point(at.minusSeconds(30), at, 1)));
+        assertEquals(200, Otlp.post(brain, key, "/v1/metrics", request, PROTOBUF).statusCode());
+        var json = get("/v1/analytics/usage-metrics?days=7&customer=cust_usage", "application/json");
+        assertEquals(200, json.statusCode(), json.body());
+        boolean found = false;
+        for (var row : Brain.JSON.readTree(json.body()).get("rows")) {
+            found |= row.get("metric").asText().equals("claude_code.session.count") && row.get("value").asDouble() == 1;
+        }
+        assertEquals(true, found, json.body());
+        var csv = get("/v1/analytics/usage-metrics?days=7&customer=cust_usage", "text/csv");
+        assertEquals(200, csv.statusCode());
+        assertEquals(true, csv.body().startsWith("customer_id,day,metric,value"), csv.body());
+    }
+
+    private HttpResponse<String> get(String path, String accept) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(brain.baseUrl() + path))
+                .header("Authorization", "Bearer " + ADMIN).header("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }
