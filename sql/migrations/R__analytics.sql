@@ -575,6 +575,21 @@ create or replace function analytics.categories_shared(days int default 30, k in
     where a.customers >= greatest(k, 2)
     order by 2 desc, 3 desc, 1;
   end;
+-- Usage metrics (OTLP, issue 11): named daily counters per customer, summed over its agents — Claude Code's
+-- active time (s), lines of code added / removed, commits, pull requests, sessions, tokens, cost (USD), and any
+-- other monotonic OTLP sum, named after the metric plus its `type` attribute.
+create or replace function analytics.usage_metrics(days int default 30, customer text default null)
+  returns table (customer_id text, day date, metric text, value double precision)
+  language sql stable security definer set search_path = public, pg_temp
+  begin atomic
+    select r.customer_id, r.day, r.metric, sum(r.value)
+    from rollup_usage_metric_daily r
+    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+    group by 1, 2, 3
+    order by 1, 2, 3;
+  end;
+create or replace view analytics.usage_metrics_daily as
+  select customer_id, agent_id, day, metric, value from rollup_usage_metric_daily;
 
 do $$
 begin

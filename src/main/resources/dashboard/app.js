@@ -199,6 +199,24 @@
     $('category-scope').textContent = 'categories many customers share (no names)';
   }
 
+  // Claude Code's value metrics, one row per customer: the metric names the OTLP receiver stores.
+  const USAGE = [['claude_code.active_time.total', 1 / 3600], ['claude_code.lines_of_code.count.added', 1],
+    ['claude_code.lines_of_code.count.removed', 1], ['claude_code.commit.count', 1], ['claude_code.pull_request.count', 1],
+    ['claude_code.session.count', 1]];
+  function renderUsage(rows) {
+    const by = new Map();
+    rows.forEach((r) => {
+      const i = USAGE.findIndex(([m]) => r.metric === m || r.metric.startsWith(m + '.'));
+      if (i < 0) return;
+      if (!by.has(r.customer_id)) by.set(r.customer_id, USAGE.map(() => 0));
+      by.get(r.customer_id)[i] += r.value * USAGE[i][1];
+    });
+    fill('usage-metrics', [...by.entries()], (tr, [customer, v]) => {
+      cell(tr, customer);
+      v.forEach((x, i) => cell(tr, i === 0 ? (Math.round(x * 10) / 10).toLocaleString('en-US') : fmt(Math.round(x)), 'num'));
+    });
+  }
+
   async function load() {
     if (!localStorage.getItem(TOKEN_KEY)) { askToken(); return; }
     document.body.dataset.ready = 'false';
@@ -220,6 +238,7 @@
         cell(tr, r.last_seen_at ? new Date(r.last_seen_at).toLocaleString() : 'never');
         cell(tr, ago(r.silent_seconds), r.silent ? 'silent' : '');
       });
+      renderUsage((await api('usage-metrics')).rows);
       $('fresh').textContent = 'data as of ' + new Date(health.fresh_as_of).toLocaleTimeString();
       document.body.dataset.ready = 'true';
     } catch (err) {

@@ -27,6 +27,7 @@ import dev.brain.http.Routes;
 import dev.brain.ingest.AgentActivity;
 import dev.brain.ingest.EventStore;
 import dev.brain.ingest.EventValidator;
+import dev.brain.ingest.IngestGate;
 import dev.brain.ingest.IngestLimits;
 import dev.brain.ingest.IngestRoutes;
 import dev.brain.ingest.IngestService;
@@ -34,6 +35,10 @@ import dev.brain.ingest.JsonEvents;
 import dev.brain.ingest.RateLimiter;
 import dev.brain.metrics.Metrics;
 import dev.brain.pricing.Prices;
+import dev.brain.otlp.OtlpHousekeeping;
+import dev.brain.otlp.OtlpReceiver;
+import dev.brain.otlp.OtlpRoutes;
+import dev.brain.otlp.UsageStore;
 import dev.brain.privacy.RawSummaries;
 import dev.brain.privacy.RawSummaryRoutes;
 import dev.brain.privacy.ReaderRole;
@@ -46,6 +51,8 @@ import dev.brain.report.ReportSinks;
 import dev.brain.report.WeeklyDigest;
 import dev.brain.report.WeeklyReportJob;
 import dev.brain.schedule.Scheduler;
+import dev.brain.sessions.SessionCloser;
+import dev.brain.sessions.Sessionizer;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,15 +118,18 @@ public final class Server implements AutoCloseable {
         Duration retention = Duration.ofDays(config.retentionDays());
 
         var alerts = Alerts.start(db.jdbi(), config.alerting(), json, metrics, Clock.systemUTC());
+        var gate = new IngestGate(new Authenticator(db.jdbi(), config.keyCacheTtl(),
+                new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
+                new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), IngestLimits.of(config), metrics);
+        var validator = new EventValidator(json, Clock.systemUTC(), retention);
+        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics);
+        var sessionizer = new Sessionizer(db.jdbi(), json, metrics);
         boolean migrated = config.migrate();
         List<Routes> routes = List.of(
                 new HealthRoutes(new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty()), metrics),
-                new IngestRoutes(new Authenticator(db.jdbi(), config.keyCacheTtl(),
-                        new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
-                        new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()),
-                        new JsonEvents(json, new EventValidator(json, Clock.systemUTC(), retention)),
-                        new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics),
-                        IngestLimits.of(config), metrics),
+                new IngestRoutes(gate, new JsonEvents(json, validator), ingest),
+                new OtlpRoutes(gate, new OtlpReceiver(ingest, validator, sessionizer, new UsageStore(db.jdbi()), Clock.systemUTC(),
+                        retention, json, metrics), json),
                 new AnalyticsRoutes(new Analytics(db.jdbi()), admin, config.kAnonymity()),
                 new DashboardRoutes(),
                 new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin),
@@ -142,6 +152,8 @@ public final class Server implements AutoCloseable {
             scheduler.every(new WeeklyReportJob(new WeeklyDigest(db.jdbi()), reportSinks, Clock.systemUTC(), config.reportHourUtc()),
                     REPORT_CHECK_INTERVAL, JOBS_START_DELAY);
         }
+        scheduler.every(new SessionCloser(db.jdbi(), config.sessionIdle(), metrics), config.sessionCloseInterval(), JOBS_START_DELAY);
+        scheduler.every(new OtlpHousekeeping(), config.maintenanceInterval(), JOBS_START_DELAY);
         return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain(), alerts);
     }
 

@@ -14,7 +14,8 @@ public final class Analytics {
         SPEND("spend", "select * from analytics.spend(:days, :customer)"),
         CATEGORIES("categories", "select * from analytics.categories(:days, :customer)"),
         OUTCOMES("outcomes", "select * from analytics.outcomes(:days, :customer)"),
-        HEALTH("health", "select * from analytics.health(:days, :customer)");
+        HEALTH("health", "select * from analytics.health(:days, :customer)"),
+        USAGE_METRICS("usage-metrics", "select * from analytics.usage_metrics(:days, :customer)");
 
         public final String path;
         final String sql;

@@ -46,7 +46,9 @@ public record Config(
         int kAnonymity,
         int reportHourUtc,
         String reportSlackWebhookUrl,
-        String reportDir) {
+        String reportDir,
+        Duration sessionIdle,
+        Duration sessionCloseInterval) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
     public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -108,7 +110,9 @@ public record Config(
                 e.integer("BRAIN_K_ANONYMITY", 5, 2, 1_000_000),
                 e.integer("BRAIN_REPORT_HOUR_UTC", 8, 0, 23),
                 webhookUrl("BRAIN_REPORT_SLACK_WEBHOOK_URL", e.string("BRAIN_REPORT_SLACK_WEBHOOK_URL", "")),
-                e.string("BRAIN_REPORT_DIR", ""));
+                e.string("BRAIN_REPORT_DIR", ""),
+                Duration.ofSeconds(e.integer("BRAIN_SESSION_IDLE_S", 1800, 1, 7 * 86_400)),
+                Duration.ofSeconds(e.integer("BRAIN_SESSION_CLOSE_INTERVAL_S", 15, 1, 3600)));
     }
 
     // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.

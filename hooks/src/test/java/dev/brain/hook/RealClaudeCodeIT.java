@@ -135,7 +135,7 @@ class RealClaudeCodeIT {
         }
     }
 
-    private static String claudeOrSkip() {
+    static String claudeOrSkip() {
         String configured = System.getenv("CLAUDE_BIN");
         if (configured != null && !configured.isBlank()) {
             return configured;

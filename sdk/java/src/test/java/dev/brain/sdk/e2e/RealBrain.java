@@ -211,6 +211,15 @@ public final class RealBrain implements AutoCloseable {
         }
     }
 
+    /** This brain's database, for tests that read more than events (rollups, a full pg_dump). */
+    public String databaseUrl() throws IOException, InterruptedException, SQLException {
+        return databaseUrl(profile);
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
     /** Rows of this agent: [event_id, event_type, session_id, payload text, ts], in ts order. */
     public List<String[]> rows() throws Exception {
         List<String[]> rows = new ArrayList<>();
