@@ -360,7 +360,8 @@ public final class IngestBench {
 
     static void waitReady(String url) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + 30_000_000_000L;
+        // Generous: on a loaded machine a cold JVM takes its time, and slow is not broken.
+        long deadline = System.nanoTime() + 180_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {
                 if (http.send(HttpRequest.newBuilder(URI.create(url + "/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
