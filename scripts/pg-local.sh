@@ -39,6 +39,8 @@ if [ ! -s "$DATA/PG_VERSION" ]; then
   chmod 700 "$DATA"
   as_owner "$PGBIN/initdb" -D "$DATA" -U brain --auth=trust -E UTF8 --locale=C.UTF-8 >"$ROOT/.pgdata.init.log" 2>&1 \
     || { cat "$ROOT/.pgdata.init.log" >&2; exit 1; }
+  # PostgreSQL's durability defaults stay: the brain acknowledges an event only once it is committed
+  # (and raises a synchronous_commit = off it finds to on for its own sessions, see db/Database).
   cat >>"$DATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PGPORT
@@ -46,7 +48,6 @@ unix_socket_directories = '$DATA'
 max_connections = 200
 shared_buffers = 256MB
 fsync = on
-synchronous_commit = off
 CONF
 fi
 

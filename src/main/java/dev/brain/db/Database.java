@@ -31,6 +31,11 @@ public final class Database implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
     }
 
+    // A 202 means committed: a server (or database, or role) default of synchronous_commit = off is raised to on for
+    // the brain's sessions; local, remote_write and remote_apply stay as the operator chose.
+    public static final String DURABLE_COMMITS =
+            "select set_config('synchronous_commit', 'on', false) where current_setting('synchronous_commit') = 'off'";
+
     public static Database open(Config config) {
         return open(config, config.dbPoolSize());
     }
@@ -45,6 +50,7 @@ public final class Database implements AutoCloseable {
         // Start even when PostgreSQL is down; callers find out on first use (503, /readyz).
         hc.setInitializationFailTimeout(0);
         hc.setPoolName("brain");
+        hc.setConnectionInitSql(DURABLE_COMMITS);
         return new Database(new HikariDataSource(hc), hc.getJdbcUrl());
     }
 

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,26 +46,63 @@ public final class IngestBench {
         int seconds = Integer.parseInt(env("BENCH_SECONDS", "20"));
         int warmup = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "5"));
         int jdbcThreads = Integer.parseInt(env("BENCH_JDBC_THREADS", "2"));
+        String jar = new File(env("BENCH_JAR", "target/brain.jar")).getAbsolutePath();
         String base = Config.jdbcUrl(env("BENCH_DATABASE_URL", "jdbc:postgresql://127.0.0.1:55432/postgres?user=brain"));
-        // 1: HTTP with the analytics rollup job held off, against 2: the same rows straight over JDBC — the
-        // ratio compares writes with writes. 3: HTTP again with rollups on their default schedule: the whole system.
+        System.out.printf("brain %s; PostgreSQL synchronous_commit %s (the brain's sessions: on unless set stronger); load average %s%n",
+                jar, setting(base, "synchronous_commit"), loadAverage());
+        // 1: HTTP with the analytics rollup job held off; 2: the same rows over JDBC with the brain's own SQL on the
+        // schema that run left; 3: the seed schema's naive insert (issue 16's ceiling). Writes against writes.
+        // 4: HTTP again with rollups on their default schedule: the whole system.
         String dbUrl = freshDatabase(base, "brain_bench");
-        HttpResult writesOnly = httpRun(dbUrl, clients, warmup, seconds, "3600", "HTTP, rollups off");
+        HttpResult writesOnly = httpRun(jar, dbUrl, clients, warmup, seconds, "3600", "HTTP, rollups off");
+        StorageBytes ours = StorageBytes.of(dbUrl);
+        System.out.println("BYTES  : brain schema " + ours.line());
         JdbcResult jdbc = runJdbc(dbUrl, jdbcThreads, warmup, seconds);
-        System.out.printf("JDBC   : %,.0f events/s (%d threads, same rows, same SQL, batches of 100)%n", jdbc.eventsPerSecond, jdbcThreads);
+        System.out.printf("JDBC   : %,.0f events/s (%d threads, the brain's SQL on its schema, batches of 100)%n", jdbc.eventsPerSecond, jdbcThreads);
         System.out.printf("         CPU: postgres %.2f cores, JDBC writer %.2f cores%n", jdbc.cpu.postgres, jdbc.cpu.self);
-        System.out.printf("RATIO  : HTTP path reaches %.0f%% of the direct JDBC ceiling%n", 100.0 * writesOnly.eventsPerSecond / jdbc.eventsPerSecond);
+        String seedUrl = freshDatabase(base, "brain_bench_seed");
+        SeedCeiling.create(seedUrl);
+        JdbcResult seed = SeedCeiling.run(seedUrl, jdbcThreads, warmup, seconds);
+        StorageBytes seedBytes = StorageBytes.of(seedUrl);
+        System.out.printf("SEED   : %,.0f events/s (%d threads, seed schema + unique event_id, insert ... on conflict (event_id) do nothing, batches of 100)%n",
+                seed.eventsPerSecond, jdbcThreads);
+        System.out.printf("         CPU: postgres %.2f cores, JDBC writer %.2f cores%n", seed.cpu.postgres, seed.cpu.self);
+        System.out.println("BYTES  : seed schema " + seedBytes.line());
+        System.out.printf("RATIO  : HTTP path = %.2f x the seed-schema JDBC ceiling, %.2f x the brain-schema JDBC ceiling; bytes/event %.0f%% of the seed schema's%n",
+                writesOnly.eventsPerSecond / seed.eventsPerSecond, writesOnly.eventsPerSecond / jdbc.eventsPerSecond,
+                100 * ours.total() / seedBytes.total());
+        System.out.printf("SUMMARY: http %.0f seed %.0f jdbc %.0f p99 %.1f bytes %.0f seed_bytes %.0f load %s%n", writesOnly.eventsPerSecond,
+                seed.eventsPerSecond, jdbc.eventsPerSecond, writesOnly.p99, ours.total(), seedBytes.total(), loadAverage());
         if (!env("BENCH_WITH_ROLLUPS", "true").equals("false")) {
-            httpRun(freshDatabase(base, "brain_bench"), clients, warmup, seconds, "10", "HTTP, rollups every 10 s");
+            httpRun(jar, freshDatabase(base, "brain_bench"), clients, warmup, seconds, "10", "HTTP, rollups every 10 s");
         }
     }
 
-    private static HttpResult httpRun(String dbUrl, int clients, int warmup, int seconds, String rollupInterval, String label)
+    static String loadAverage() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return f[0] + " " + f[1] + " " + f[2];
+    }
+
+    static String setting(String url, String name) throws Exception {
+        try (var c = DriverManager.getConnection(url); var rs = c.createStatement().executeQuery("select current_setting('" + name + "')")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static HttpResult httpRun(String jar, String dbUrl, int clients, int warmup, int seconds, String rollupInterval, String label)
             throws Exception {
+        // The jar under test migrates its own schema (and creates partitions): BENCH_JAR can be an earlier build.
+        ProcessBuilder migrate = new ProcessBuilder("java", "-jar", jar, "migrate").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        migrate.environment().put("DATABASE_URL", dbUrl);
+        migrate.environment().put("BRAIN_LOG_LEVEL", "warn");
+        if (migrate.start().waitFor() != 0) {
+            throw new IllegalStateException("brain migrate failed");
+        }
         Config config = Config.from(Map.of("DATABASE_URL", dbUrl));
         List<String> keys = new ArrayList<>();
         try (Database db = Database.open(config, 2)) {
-            db.migrate();
             db.jdbi().useHandle(h -> {
                 h.execute("insert into customers (id, name, privacy_tier) values ('cust_bench', 'Bench', 'a')");
                 for (int i = 0; i < clients; i++) {
@@ -76,7 +112,6 @@ public final class IngestBench {
                     keys.add(secret);
                 }
             });
-            new dev.brain.db.PartitionMaintenance(db.jdbi(), java.time.Clock.systemUTC(), Duration.ofDays(400), 3).runOnce();
         }
 
         int port;
@@ -89,7 +124,7 @@ public final class IngestBench {
         if (!jfr.isEmpty()) {
             cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
         }
-        cmd.addAll(List.of("-jar", new File("target/brain.jar").getAbsolutePath(), "serve"));
+        cmd.addAll(List.of("-jar", jar, "serve"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("DATABASE_URL", dbUrl);
         pb.environment().put("BRAIN_PORT", Integer.toString(port));
@@ -212,43 +247,18 @@ public final class IngestBench {
         Config config = Config.from(Map.of("DATABASE_URL", dbUrl));
         try (Database db = Database.open(config, threads)) {
             EventStore store = new EventStore(db.jdbi(), db.dataSource());
-            AtomicBoolean measuring = new AtomicBoolean(false);
-            AtomicBoolean stop = new AtomicBoolean(false);
-            AtomicLong written = new AtomicLong();
-            List<Thread> workers = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                Principal who = new Principal("key_jdbc", "agent_bench_" + i, "cust_bench", "a", false);
-                Thread t = new Thread(() -> {
-                    Random rnd = new Random();
-                    while (!stop.get()) {
-                        List<EventStore.Row> rows = new ArrayList<>(100);
-                        for (int k = 0; k < 100; k++) {
-                            String[] e = eventParts(rnd);
-                            rows.add(new EventStore.Row(e[0], e[1], e[2], e[3], e[4]));
-                        }
-                        int n = store.store(who, rows, List.of(), null, false).inserted();
-                        if (measuring.get()) {
-                            written.addAndGet(n);
-                        }
+            return Writers.run(threads, warmup, seconds, thread -> {
+                Principal who = new Principal("key_jdbc", "agent_bench_" + thread, "cust_bench", "a", false);
+                Random rnd = new Random();
+                return () -> {
+                    List<EventStore.Row> rows = new ArrayList<>(100);
+                    for (int k = 0; k < 100; k++) {
+                        String[] e = eventParts(rnd);
+                        rows.add(new EventStore.Row(e[0], e[1], e[2], e[3], e[4]));
                     }
-                });
-                workers.add(t);
-                t.start();
-            }
-            Thread.sleep(warmup * 1000L);
-            Cpu before = cpu(-1);
-            long t0 = System.nanoTime();
-            measuring.set(true);
-            Thread.sleep(seconds * 1000L);
-            measuring.set(false);
-            double elapsed = (System.nanoTime() - t0) / 1e9;
-            Cpu after = cpu(-1);
-            stop.set(true);
-            for (Thread t : workers) {
-                t.join();
-            }
-            return new JdbcResult(written.get() / elapsed,
-                    new Cpu(0, (after.postgres - before.postgres) / elapsed, (after.self - before.self) / elapsed));
+                    return store.store(who, rows, List.of(), null, false).inserted();
+                };
+            });
         }
     }
 
@@ -350,7 +360,8 @@ public final class IngestBench {
 
     static void waitReady(String url) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + 30_000_000_000L;
+        // Generous: on a loaded machine a cold JVM takes its time, and slow is not broken.
+        long deadline = System.nanoTime() + 180_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {
                 if (http.send(HttpRequest.newBuilder(URI.create(url + "/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

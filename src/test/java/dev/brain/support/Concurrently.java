@@ -2,6 +2,7 @@ package dev.brain.support;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -15,11 +16,18 @@ public final class Concurrently {
 
     /** Posts `body` once through each key (a key may repeat), all at once; returns the answers. */
     public static List<HttpResponse<String>> post(Brain brain, List<String> keys, String body) throws Exception {
+        return post(Collections.nCopies(keys.size(), brain), keys, body);
+    }
+
+    /** Posts `body` once through each key, the i-th to the i-th instance, all at once; returns the answers. */
+    public static List<HttpResponse<String>> post(List<Brain> brains, List<String> keys, String body) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(keys.size());
         try {
             var go = new CountDownLatch(1);
             List<Future<HttpResponse<String>>> pending = new ArrayList<>();
-            for (String key : keys) {
+            for (int i = 0; i < keys.size(); i++) {
+                Brain brain = brains.get(i);
+                String key = keys.get(i);
                 pending.add(pool.submit(() -> {
                     go.await();
                     return brain.post(key, body);
