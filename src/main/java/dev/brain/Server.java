@@ -10,6 +10,7 @@ import dev.brain.auth.Authenticator;
 import dev.brain.config.Config;
 import dev.brain.db.Database;
 import dev.brain.db.PartitionMaintenance;
+import dev.brain.db.Reads;
 import dev.brain.http.AdminAuth;
 import dev.brain.http.HealthRoutes;
 import dev.brain.http.HttpApp;
@@ -50,6 +51,7 @@ public final class Server implements AutoCloseable {
     // land in the default partition (moved later) and analytics answer from the last fold.
     private static final Duration JOBS_START_DELAY = Duration.ofMillis(1500);
     private final Database db;
+    private final Reads reads;
     private final Metrics metrics;
     private final Javalin app;
     private final Scheduler scheduler;
@@ -57,9 +59,10 @@ public final class Server implements AutoCloseable {
     private final RedactionQueue redaction;
     private final Duration redactionDrain;
 
-    private Server(Database db, Metrics metrics, Javalin app, Scheduler scheduler, AgentActivity activity, RedactionQueue redaction,
-                   Duration redactionDrain) {
+    private Server(Database db, Reads reads, Metrics metrics, Javalin app, Scheduler scheduler, AgentActivity activity,
+                   RedactionQueue redaction, Duration redactionDrain) {
         this.db = db;
+        this.reads = reads;
         this.metrics = metrics;
         this.app = app;
         this.scheduler = scheduler;
@@ -81,6 +84,9 @@ public final class Server implements AutoCloseable {
         join(warm);
         Metrics metrics = new Metrics();
         db.describePool(metrics);
+        // THE read seam: every read-only path (analytics, dashboard, reports, exports) takes read.jdbi(): the
+        // replica's pool when BRAIN_READ_DATABASE_URL is set, else the primary's. Writes and admin take db.jdbi().
+        Reads read = Reads.open(config, db, metrics);
 
         Redactor redactor = Redactors.from(config, json);
         LOG.info("redaction: {}", redactor.usesModel() ? "model " + config.redactionModel() + " then local scrubber"
@@ -100,7 +106,7 @@ public final class Server implements AutoCloseable {
                         new JsonEvents(json, new EventValidator(json, Clock.systemUTC(), retention)),
                         new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics),
                         IngestLimits.of(config), metrics),
-                new AnalyticsRoutes(new Analytics(db.jdbi()), admin),
+                new AnalyticsRoutes(new Analytics(read.jdbi()), admin),
                 new DashboardRoutes(),
                 new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin));
         Javalin app = HttpApp.create(json, metrics, config.shutdownGrace().toMillis(), routes);
@@ -110,7 +116,7 @@ public final class Server implements AutoCloseable {
         scheduler.every(new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead()),
                 config.maintenanceInterval(), JOBS_START_DELAY);
         scheduler.every(new RollupJob(db.jdbi(), metrics), config.rollupInterval(), JOBS_START_DELAY);
-        return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain());
+        return new Server(db, read, metrics, app, scheduler, activity, redaction, config.redactionDrain());
     }
 
     private static void join(Thread t) {
@@ -144,6 +150,7 @@ public final class Server implements AutoCloseable {
         }
         activity.close();
         redaction.close(redactionDrain);
+        reads.close();
         db.close();
     }
 }

@@ -42,20 +42,19 @@ public final class AnalyticsRoutes implements Routes {
         int days = Params.integer(ctx, "days", 30, 1, MAX_DAYS);
         String customer = customer(ctx.queryParam("customer"));
         boolean csv = wantsCsv(ctx);
-        Instant fresh = analytics.freshAsOf();
-        Table table = analytics.answer(q, days, customer);
+        Analytics.Answer answer = analytics.answer(q, days, customer);
+        Instant fresh = answer.freshAsOf();
         if (csv) {
-            Table rows = q == Analytics.Question.CATEGORIES && "across".equals(ctx.queryParam("scope"))
-                    ? analytics.categoriesAcrossCustomers(days, customer) : table;
+            Table rows = answer.across() != null && "across".equals(ctx.queryParam("scope")) ? answer.across() : answer.rows();
             ctx.header("X-Fresh-As-Of", fresh.toString())
                     .header("Content-Disposition", "inline; filename=\"" + q.path + ".csv\"")
                     .contentType("text/csv; charset=utf-8").result(rows.csv());
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("rows", table.objects());
-        if (q == Analytics.Question.CATEGORIES) {
-            body.put("across_customers", analytics.categoriesAcrossCustomers(days, customer).objects());
+        body.put("rows", answer.rows().objects());
+        if (answer.across() != null) {
+            body.put("across_customers", answer.across().objects());
         }
         body.put("days", days);
         body.put("customer", customer);

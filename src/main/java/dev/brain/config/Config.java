@@ -39,7 +39,9 @@ public record Config(
         Duration bodyTimeout,
         int ingestConcurrency,
         int ingestConcurrencyPerKey,
-        long ingestBufferBytes) {
+        long ingestBufferBytes,
+        String readDatabaseUrl,
+        String archiveDir) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
     public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -94,7 +96,11 @@ public record Config(
                 Duration.ofMillis(e.integer("BRAIN_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 100, 600_000)),
                 e.integer("BRAIN_INGEST_CONCURRENCY", DEFAULT_INGEST_CONCURRENCY, 1, MAX_INGEST_CONCURRENCY),
                 e.integer("BRAIN_INGEST_CONCURRENCY_PER_KEY", DEFAULT_INGEST_CONCURRENCY_PER_KEY, 1, MAX_INGEST_CONCURRENCY),
-                (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20);
+                (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20,
+                // Empty: analytics read the primary. A replica's URL takes the read-only paths off the primary.
+                e.string("BRAIN_READ_DATABASE_URL", "").isEmpty() ? "" : jdbcUrl("BRAIN_READ_DATABASE_URL", e.string("BRAIN_READ_DATABASE_URL", "")),
+                // Empty: retention drops old months for good, as before.
+                e.string("BRAIN_ARCHIVE_DIR", ""));
     }
 
     // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.
@@ -138,11 +144,15 @@ public record Config(
 
     /** Accepts jdbc:postgresql://... as is, and turns postgres://user:pass@host:port/db into JDBC form. */
     public static String jdbcUrl(String url) {
+        return jdbcUrl("DATABASE_URL", url);
+    }
+
+    static String jdbcUrl(String variable, String url) {
         if (url.startsWith("jdbc:")) {
             return url;
         }
         if (!url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
-            throw new InvalidConfig("DATABASE_URL must start with jdbc:postgresql://, postgres:// or postgresql://");
+            throw new InvalidConfig(variable + " must start with jdbc:postgresql://, postgres:// or postgresql://");
         }
         URI uri = URI.create(url);
         var jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
