@@ -1,10 +1,14 @@
 package dev.brain;
 
 import dev.brain.admin.AdminCli;
+import dev.brain.error.ArchiveFailed;
 import dev.brain.error.UsageError;
 import dev.brain.config.Config;
 import dev.brain.error.InvalidConfig;
+import dev.brain.db.Archive;
+import dev.brain.db.ArchiveRestore;
 import dev.brain.db.Database;
+import dev.brain.admin.ArchiveCommands;
 import dev.brain.db.DbErrors;
 import dev.brain.http.Json;
 import dev.brain.redact.Redactors;
@@ -22,6 +26,8 @@ public final class Main {
               serve      apply pending migrations (unless BRAIN_MIGRATE=false) and serve HTTP (the default)
               migrate    apply pending migrations, create partitions, exit
               admin ...  manage customers, agents and keys (java -jar brain.jar admin help)
+              archive list                      the months in BRAIN_ARCHIVE_DIR, each checked against its manifest
+              archive restore --month YYYY-MM   bring a month back into schema brain_archive for an audit
               cds-training  load the serving classes without a database (make build uses it for the CDS archive)
             """ + AdminCli.USAGE;
 
@@ -49,6 +55,7 @@ public final class Main {
                 case "serve" -> args.length == 1 || args.length == 0 ? serve(config) : usage("serve takes no arguments");
                 case "migrate" -> migrate(config);
                 case "admin" -> admin(config, args);
+                case "archive" -> archive(config, args);
                 case "cds-training" -> ClassDataTraining.run();
                 case "help", "--help", "-h" -> {
                     System.out.println(USAGE);
@@ -58,6 +65,9 @@ public final class Main {
             };
         } catch (UsageError e) {
             return usage(e.getMessage());
+        } catch (ArchiveFailed | InvalidConfig e) {
+            System.err.println("brain: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             if (DbErrors.isUnavailable(e)) {
                 System.err.println("brain: cannot reach the database at " + redacted(config.databaseUrl()) + " (" + rootMessage(e)
@@ -78,7 +88,7 @@ public final class Main {
         try (Database db = Database.open(config, 2)) {
             int ran = db.migrate();
             new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), Duration.ofDays(config.retentionDays()),
-                    config.partitionMonthsAhead()).runOnce();
+                    config.partitionMonthsAhead(), config.archiveDir().isEmpty() ? null : Archive.at(config.archiveDir())).runOnce();
             System.err.println("brain: " + ran + " migration(s) applied; schema is current");
             return 0;
         }
@@ -92,6 +102,22 @@ public final class Main {
         try (Database db = Database.open(config, 2)) {
             return AdminCli.from(db.jdbi(), () -> Redactors.from(config, Json.mapper()), System.out, System.err).run(args);
         }
+    }
+
+    private static int archive(Config config, String[] args) {
+        if (config.archiveDir().isEmpty()) {
+            throw new UsageError("archive needs BRAIN_ARCHIVE_DIR, the directory retention archives to");
+        }
+        Archive archive = Archive.at(config.archiveDir());
+        if (args.length == 2 && args[1].equals("list")) {
+            return ArchiveCommands.list(archive, System.out);
+        }
+        if (args.length == 4 && args[1].equals("restore") && args[2].equals("--month")) {
+            try (Database db = Database.open(config, 2)) {
+                return ArchiveCommands.restore(new ArchiveRestore(archive, db.jdbi()), args[3], System.out);
+            }
+        }
+        throw new UsageError("usage: brain archive list | brain archive restore --month YYYY-MM");
     }
 
     private static int serve(Config config) {

@@ -8,6 +8,7 @@ import dev.brain.analytics.RollupJob;
 import dev.brain.auth.AuthFailureLimiter;
 import dev.brain.auth.Authenticator;
 import dev.brain.config.Config;
+import dev.brain.db.Archive;
 import dev.brain.db.Database;
 import dev.brain.db.PartitionMaintenance;
 import dev.brain.db.Reads;
@@ -96,6 +97,7 @@ public final class Server implements AutoCloseable {
         var activity = new AgentActivity(db.jdbi());
         var admin = new AdminAuth(config.adminTokens());
         Duration retention = Duration.ofDays(config.retentionDays());
+        Archive archive = config.archiveDir().isEmpty() ? null : Archive.at(config.archiveDir());
 
         boolean migrated = config.migrate();
         List<Routes> routes = List.of(
@@ -113,7 +115,7 @@ public final class Server implements AutoCloseable {
         app.start(config.host(), config.port());
 
         var scheduler = new Scheduler(db.jdbi(), metrics);
-        scheduler.every(new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead()),
+        scheduler.every(new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead(), archive),
                 config.maintenanceInterval(), JOBS_START_DELAY);
         scheduler.every(new RollupJob(db.jdbi(), metrics), config.rollupInterval(), JOBS_START_DELAY);
         return new Server(db, read, metrics, app, scheduler, activity, redaction, config.redactionDrain());
