@@ -9,7 +9,7 @@ COPY pricing pricing
 RUN mvn -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 --no-create-home brain
+RUN useradd --system --uid 10001 --no-create-home brain && mkdir /archive && chown brain /archive
 COPY --from=build /src/target/brain.jar /app/brain.jar
 # A class-data archive made by this image's own JVM halves start-up (best effort).
 RUN java -XX:ArchiveClassesAtExit=/app/brain.jsa -jar /app/brain.jar cds-training >/dev/null 2>&1 || true

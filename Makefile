@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN   := mvn -B -q -Dstyle.color=never
 JAR   := target/brain.jar
 
-.PHONY: build run demo test bench bench-sdk bench-redaction bench-analytics db db-stop clean
+.PHONY: build run demo test test-cluster bench bench-sdk bench-redaction bench-analytics db db-stop clean
 
 build:                ## the jars, no tests, and the class-data archive that halves start-up
 	$(MVN) package -DskipTests
@@ -20,6 +20,9 @@ demo: build           ## make run, plus 30 days of eight demo customers sent thr
 
 test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_URL or the project-local one); last line: N passed, N failed, N skipped
 	@MVN="$(MVN)" scripts/test.sh
+
+test-cluster:         ## two brains behind nginx, SDK agents for 60 s, one brain SIGKILLed mid-run; throughput with one and two brains
+	@MVN="$(MVN)" scripts/test-cluster.sh
 
 bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
 	@scripts/bench.sh IngestBench

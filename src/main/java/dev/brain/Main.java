@@ -1,10 +1,14 @@
 package dev.brain;
 
 import dev.brain.admin.AdminCli;
+import dev.brain.error.ArchiveFailed;
 import dev.brain.error.UsageError;
 import dev.brain.config.Config;
 import dev.brain.error.InvalidConfig;
+import dev.brain.db.Archive;
+import dev.brain.db.ArchiveRestore;
 import dev.brain.db.Database;
+import dev.brain.admin.ArchiveCommands;
 import dev.brain.db.DbErrors;
 import dev.brain.http.Json;
 import dev.brain.redact.Redactors;
@@ -24,6 +28,8 @@ public final class Main {
               admin ...  manage customers, agents and keys (java -jar brain.jar admin help)
               report weekly [--customer C] [--format md|html]   the weekly digest on stdout
               demo [--days 30] [--url U] [--force true]          demo customers through a running brain's public API
+              archive list                      the months in BRAIN_ARCHIVE_DIR, each checked against its manifest
+              archive restore --month YYYY-MM   bring a month back into schema brain_archive for an audit
               cds-training  load the serving classes without a database (make build uses it for the CDS archive)
             """ + AdminCli.USAGE;
 
@@ -53,6 +59,7 @@ public final class Main {
                 case "admin" -> admin(config, args);
                 case "report" -> admin(config, asAdmin(args));
                 case "demo" -> admin(config, demoArgs(config, args));
+                case "archive" -> archive(config, args);
                 case "cds-training" -> ClassDataTraining.run();
                 case "help", "--help", "-h" -> {
                     System.out.println(USAGE);
@@ -62,6 +69,9 @@ public final class Main {
             };
         } catch (UsageError e) {
             return usage(e.getMessage());
+        } catch (ArchiveFailed | InvalidConfig e) {
+            System.err.println("brain: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             if (DbErrors.isUnavailable(e)) {
                 System.err.println("brain: cannot reach the database at " + redacted(config.databaseUrl()) + " (" + rootMessage(e)
@@ -82,7 +92,7 @@ public final class Main {
         try (Database db = Database.open(config, 2)) {
             int ran = db.migrate();
             new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), Duration.ofDays(config.retentionDays()),
-                    config.partitionMonthsAhead()).runOnce();
+                    config.partitionMonthsAhead(), config.archiveDir().isEmpty() ? null : Archive.at(config.archiveDir())).runOnce();
             System.err.println("brain: " + ran + " migration(s) applied; schema is current");
             return 0;
         }
@@ -114,6 +124,22 @@ public final class Main {
             full.addAll(java.util.List.of("--url", "http://127.0.0.1:" + config.port()));
         }
         return full.toArray(String[]::new);
+    }
+
+    private static int archive(Config config, String[] args) {
+        if (config.archiveDir().isEmpty()) {
+            throw new UsageError("archive needs BRAIN_ARCHIVE_DIR, the directory retention archives to");
+        }
+        Archive archive = Archive.at(config.archiveDir());
+        if (args.length == 2 && args[1].equals("list")) {
+            return ArchiveCommands.list(archive, System.out);
+        }
+        if (args.length == 4 && args[1].equals("restore") && args[2].equals("--month")) {
+            try (Database db = Database.open(config, 2)) {
+                return ArchiveCommands.restore(new ArchiveRestore(archive, db.jdbi()), args[3], System.out);
+            }
+        }
+        throw new UsageError("usage: brain archive list | brain archive restore --month YYYY-MM");
     }
 
     private static int serve(Config config) {

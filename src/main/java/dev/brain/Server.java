@@ -16,8 +16,10 @@ import dev.brain.customer.CustomerRoutes;
 import dev.brain.customer.CustomerSnapshots;
 import dev.brain.customer.Usage;
 import dev.brain.customer.UsageRoutes;
+import dev.brain.db.Archive;
 import dev.brain.db.Database;
 import dev.brain.db.PartitionMaintenance;
+import dev.brain.db.Reads;
 import dev.brain.http.AdminAuth;
 import dev.brain.http.HealthRoutes;
 import dev.brain.http.HttpApp;
@@ -72,6 +74,7 @@ public final class Server implements AutoCloseable {
     // How often an instance asks whether this week's digest is due: a Monday at BRAIN_REPORT_HOUR_UTC is late by at most this.
     private static final Duration REPORT_CHECK_INTERVAL = Duration.ofMinutes(5);
     private final Database db;
+    private final Reads reads;
     private final Metrics metrics;
     private final Javalin app;
     private final Scheduler scheduler;
@@ -80,9 +83,10 @@ public final class Server implements AutoCloseable {
     private final Duration redactionDrain;
     private final Alerts alerts;
 
-    private Server(Database db, Metrics metrics, Javalin app, Scheduler scheduler, AgentActivity activity, RedactionQueue redaction,
-                   Duration redactionDrain, Alerts alerts) {
+    private Server(Database db, Reads reads, Metrics metrics, Javalin app, Scheduler scheduler, AgentActivity activity,
+                   RedactionQueue redaction, Duration redactionDrain, Alerts alerts) {
         this.db = db;
+        this.reads = reads;
         this.metrics = metrics;
         this.app = app;
         this.scheduler = scheduler;
@@ -107,6 +111,9 @@ public final class Server implements AutoCloseable {
         join(warm);
         Metrics metrics = new Metrics();
         db.describePool(metrics);
+        // THE read seam: every read-only path (analytics, dashboard, reports, exports) takes read.jdbi(): the
+        // replica's pool when BRAIN_READ_DATABASE_URL is set, else the primary's. Writes and admin take db.jdbi().
+        Reads read = Reads.open(config, db, metrics);
 
         Redactor redactor = Redactors.from(config, json);
         LOG.info("redaction: {}", redactor.usesModel() ? "model " + config.redactionModel() + " then local scrubber"
@@ -116,6 +123,7 @@ public final class Server implements AutoCloseable {
         var activity = new AgentActivity(db.jdbi());
         var admin = new AdminAuth(config.adminTokens(), new CustomerTokens(db.jdbi(), config.keyCacheTtl()));
         Duration retention = Duration.ofDays(config.retentionDays());
+        Archive archive = config.archiveDir().isEmpty() ? null : Archive.at(config.archiveDir());
 
         var alerts = Alerts.start(db.jdbi(), config.alerting(), json, metrics, Clock.systemUTC());
         var gate = new IngestGate(new Authenticator(db.jdbi(), config.keyCacheTtl(),
@@ -130,18 +138,18 @@ public final class Server implements AutoCloseable {
                 new IngestRoutes(gate, new JsonEvents(json, validator), ingest),
                 new OtlpRoutes(gate, new OtlpReceiver(ingest, validator, sessionizer, new UsageStore(db.jdbi()), Clock.systemUTC(),
                         retention, json, metrics), json),
-                new AnalyticsRoutes(new Analytics(db.jdbi()), admin, config.kAnonymity()),
+                new AnalyticsRoutes(new Analytics(read.jdbi()), admin, config.kAnonymity()),
                 new DashboardRoutes(),
                 new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin),
                 new AlertRoutes(alerts.store(), config.alerting(), admin, json),
-                new CustomerRoutes(new CustomerReport(db.jdbi(), prices), admin, new Analytics(db.jdbi())::freshAsOf),
-                new UsageRoutes(new Usage(db.jdbi()), admin, config.billingCloseDays()),
-                new ReportRoutes(new WeeklyDigest(db.jdbi()), admin, new Analytics(db.jdbi())::customerExists, Clock.systemUTC()));
+                new CustomerRoutes(new CustomerReport(read.jdbi(), prices), admin, new Analytics(read.jdbi())::freshAsOf),
+                new UsageRoutes(new Usage(read.jdbi()), admin, config.billingCloseDays()),
+                new ReportRoutes(new WeeklyDigest(read.jdbi()), admin, new Analytics(read.jdbi())::customerExists, Clock.systemUTC()));
         Javalin app = HttpApp.create(json, metrics, config.shutdownGrace().toMillis(), routes);
         app.start(config.host(), config.port());
 
         var scheduler = new Scheduler(db.jdbi(), metrics);
-        scheduler.every(new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead()),
+        scheduler.every(new PartitionMaintenance(db.jdbi(), Clock.systemUTC(), retention, config.partitionMonthsAhead(), archive),
                 config.maintenanceInterval(), JOBS_START_DELAY);
         scheduler.every(new RollupJob(db.jdbi(), metrics), config.rollupInterval(), JOBS_START_DELAY);
         // The first evaluation waits a whole interval: at start-up the rollups may be behind.
@@ -154,7 +162,7 @@ public final class Server implements AutoCloseable {
         }
         scheduler.every(new SessionCloser(db.jdbi(), config.sessionIdle(), metrics), config.sessionCloseInterval(), JOBS_START_DELAY);
         scheduler.every(new OtlpHousekeeping(), config.maintenanceInterval(), JOBS_START_DELAY);
-        return new Server(db, metrics, app, scheduler, activity, redaction, config.redactionDrain(), alerts);
+        return new Server(db, read, metrics, app, scheduler, activity, redaction, config.redactionDrain(), alerts);
     }
 
     private static void join(Thread t) {
@@ -189,6 +197,7 @@ public final class Server implements AutoCloseable {
         }
         activity.close();
         redaction.close(redactionDrain);
+        reads.close();
         db.close();
     }
 }

@@ -2,6 +2,9 @@ package dev.brain.analytics;
 
 import dev.brain.auth.TenantDao;
 import java.time.Instant;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jdbi.v3.core.Jdbi;
 
 /** The saved questions, answered from the rollups through the analytics.* SQL functions (the same ones Metabase reads). */
@@ -26,6 +29,7 @@ public final class Analytics {
         }
     }
 
+    private static final String FRESH_SQL = "select fresh_as_of from rollup_state where name = 'events'";
     static final String CATEGORIES_ACROSS = "select * from analytics.categories_across(:days, :customer)";
     static final String CATEGORIES_SHARED = "select * from analytics.categories_shared(:days, :k)";
 
@@ -35,33 +39,39 @@ public final class Analytics {
         this.jdbi = jdbi;
     }
 
-    public Table answer(Question q, int days, String customer) {
-        return run(q.sql, days, customer);
-    }
-
-    public Table categoriesAcrossCustomers(int days, String customer) {
-        return run(CATEGORIES_ACROSS, days, customer);
-    }
-
-    /** Categories at least k customers use, without their names: what a customer-scoped reader may see across customers. */
-    public Table categoriesShared(int days, int k) {
-        return jdbi.withHandle(h -> h.createQuery(CATEGORIES_SHARED).bind("days", days).bind("k", k)
-                .scanResultSet((rs, ctx) -> Table.from(rs.get())));
+    /** Rows with the fresh_as_of they reflect; `across` is the categories-across-customers table or null. */
+    public record Answer(Instant freshAsOf, Table rows, Table across) {
     }
 
     /** Every event accepted before this instant is in the rollups. */
     public Instant freshAsOf() {
-        return jdbi.withHandle(h -> h.createQuery("select fresh_as_of from rollup_state where name = 'events'")
-                .mapTo(Instant.class).one());
+        return jdbi.withHandle(h -> h.createQuery(FRESH_SQL).mapTo(Instant.class).one());
+    }
+
+    /**
+     * Every event accepted before fresh_as_of is in the rows. Both come from one snapshot of the same database:
+     * on a replica, what the replica has applied, so a lagging replica reports an older fresh_as_of. With
+     * {@code sharedK} (a customer-scoped reader) the categories across customers are only those at least k
+     * customers share, without their names.
+     */
+    public Answer answer(Question q, int days, String customer, Integer sharedK) {
+        return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+            Instant fresh = h.createQuery(FRESH_SQL).mapTo(Instant.class).one();
+            Table rows = run(h, q.sql, days, customer);
+            Table across = q != Question.CATEGORIES ? null : sharedK == null ? run(h, CATEGORIES_ACROSS, days, customer)
+                    : h.createQuery(CATEGORIES_SHARED).bind("days", days).bind("k", sharedK)
+                            .scanResultSet((rs, ctx) -> Table.from(rs.get()));
+            return new Answer(fresh, rows, across);
+        });
     }
 
     public boolean customerExists(String id) {
         return jdbi.withExtension(TenantDao.class, tenants -> tenants.customerExists(id));
     }
 
-    private Table run(String sql, int days, String customer) {
-        return jdbi.withHandle(h -> h.configure(org.jdbi.v3.core.statement.SqlStatements.class, s -> s.setUnusedBindingAllowed(true))
+    private static Table run(Handle h, String sql, int days, String customer) {
+        return h.configure(SqlStatements.class, s -> s.setUnusedBindingAllowed(true))
                 .createQuery(sql).bind("days", days).bind("customer", customer)
-                .scanResultSet((rs, ctx) -> Table.from(rs.get())));
+                .scanResultSet((rs, ctx) -> Table.from(rs.get()));
     }
 }

@@ -48,20 +48,19 @@ public final class AnalyticsRoutes implements Routes {
         int days = Params.integer(ctx, "days", 30, 1, MAX_DAYS);
         String customer = customer(scope.customerFilter(blankToNull(ctx.queryParam("customer"))));
         boolean csv = Params.wantsCsv(ctx);
-        Instant fresh = analytics.freshAsOf();
-        Table table = analytics.answer(q, days, customer);
+        Analytics.Answer answer = analytics.answer(q, days, customer, scope.isAdmin() ? null : kAnonymity);
+        Instant fresh = answer.freshAsOf();
         if (csv) {
-            Table rows = q == Analytics.Question.CATEGORIES && "across".equals(ctx.queryParam("scope"))
-                    ? across(scope, days, customer) : table;
+            Table rows = answer.across() != null && "across".equals(ctx.queryParam("scope")) ? answer.across() : answer.rows();
             ctx.header("X-Fresh-As-Of", fresh.toString())
                     .header("Content-Disposition", "inline; filename=\"" + q.path + ".csv\"")
                     .contentType("text/csv; charset=utf-8").result(rows.csv());
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("rows", table.objects());
-        if (q == Analytics.Question.CATEGORIES) {
-            body.put("across_customers", across(scope, days, customer).objects());
+        body.put("rows", answer.rows().objects());
+        if (answer.across() != null) {
+            body.put("across_customers", answer.across().objects());
         }
         body.put("days", days);
         body.put("customer", customer);
@@ -71,10 +70,6 @@ public final class AnalyticsRoutes implements Routes {
             body.put("scoped_to", scope.customer());
         }
         ctx.json(body);
-    }
-
-    private Table across(Scope scope, int days, String customer) {
-        return scope.isAdmin() ? analytics.categoriesAcrossCustomers(days, customer) : analytics.categoriesShared(days, kAnonymity);
     }
 
     private static String blankToNull(String s) {

@@ -48,7 +48,9 @@ public record Config(
         String reportSlackWebhookUrl,
         String reportDir,
         Duration sessionIdle,
-        Duration sessionCloseInterval) {
+        Duration sessionCloseInterval,
+        String readDatabaseUrl,
+        String archiveDir) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
     public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -112,7 +114,11 @@ public record Config(
                 webhookUrl("BRAIN_REPORT_SLACK_WEBHOOK_URL", e.string("BRAIN_REPORT_SLACK_WEBHOOK_URL", "")),
                 e.string("BRAIN_REPORT_DIR", ""),
                 Duration.ofSeconds(e.integer("BRAIN_SESSION_IDLE_S", 1800, 1, 7 * 86_400)),
-                Duration.ofSeconds(e.integer("BRAIN_SESSION_CLOSE_INTERVAL_S", 15, 1, 3600)));
+                Duration.ofSeconds(e.integer("BRAIN_SESSION_CLOSE_INTERVAL_S", 15, 1, 3600)),
+                // Empty: analytics read the primary. A replica's URL takes the read-only paths off the primary.
+                e.string("BRAIN_READ_DATABASE_URL", "").isEmpty() ? "" : jdbcUrl("BRAIN_READ_DATABASE_URL", e.string("BRAIN_READ_DATABASE_URL", "")),
+                // Empty: retention drops old months for good, as before.
+                e.string("BRAIN_ARCHIVE_DIR", ""));
     }
 
     // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.
@@ -164,11 +170,15 @@ public record Config(
 
     /** Accepts jdbc:postgresql://... as is, and turns postgres://user:pass@host:port/db into JDBC form. */
     public static String jdbcUrl(String url) {
+        return jdbcUrl("DATABASE_URL", url);
+    }
+
+    static String jdbcUrl(String variable, String url) {
         if (url.startsWith("jdbc:")) {
             return url;
         }
         if (!url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
-            throw new InvalidConfig("DATABASE_URL must start with jdbc:postgresql://, postgres:// or postgresql://");
+            throw new InvalidConfig(variable + " must start with jdbc:postgresql://, postgres:// or postgresql://");
         }
         URI uri = URI.create(url);
         var jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());

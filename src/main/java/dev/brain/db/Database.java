@@ -41,21 +41,25 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(Config config, int poolSize) {
+        return open(config, config.databaseUrl(), poolSize, config.dbAcquireTimeout(), "brain");
+    }
+
+    /** A pool on another database of the same schema (the read replica), under its own name. */
+    static Database open(Config config, String url, int poolSize, java.time.Duration acquireTimeout, String poolName) {
         var hc = new HikariConfig();
-        hc.setJdbcUrl(withTimeouts(config));
+        hc.setJdbcUrl(withTimeouts(config, url));
         hc.setMaximumPoolSize(poolSize);
         hc.setMinimumIdle(Math.min(2, poolSize));
-        hc.setConnectionTimeout(config.dbAcquireTimeout().toMillis());
-        hc.setValidationTimeout(Math.max(250, Math.min(1000, config.dbAcquireTimeout().toMillis() / 2)));
+        hc.setConnectionTimeout(acquireTimeout.toMillis());
+        hc.setValidationTimeout(Math.max(250, Math.min(1000, acquireTimeout.toMillis() / 2)));
         // Start even when PostgreSQL is down; callers find out on first use (503, /readyz).
         hc.setInitializationFailTimeout(0);
-        hc.setPoolName("brain");
+        hc.setPoolName(poolName);
         hc.setConnectionInitSql(DURABLE_COMMITS);
         return new Database(new HikariDataSource(hc), hc.getJdbcUrl());
     }
 
-    private static String withTimeouts(Config config) {
-        String url = config.databaseUrl();
+    private static String withTimeouts(Config config, String url) {
         String sep = url.contains("?") ? "&" : "?";
         var extra = new StringBuilder();
         if (!url.contains("connectTimeout=")) {

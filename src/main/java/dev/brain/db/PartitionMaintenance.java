@@ -11,6 +11,8 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -29,21 +31,34 @@ public final class PartitionMaintenance implements Job {
     private static final Pattern NAME = Pattern.compile("events_y(\\d{4})m(\\d{2})");
     private static final int DELETE_BATCH = 50_000;
     private static final String PARTITIONS_SQL = Resources.text("/db/queries/db/partitions.sql");
+    private static final String LEFTOVER_MONTHS_SQL = Resources.text("/db/queries/db/leftover-months.sql");
     private static final String EXPIRE_KEYS_SQL = Resources.text("/db/queries/db/expire-event-keys.sql");
 
     private final Jdbi jdbi;
     private final Clock clock;
     private final Duration retention;
     private final int monthsAhead;
+    private final Archive archive;
 
     public record Report(boolean ran, List<String> created, List<String> dropped, long keysDeleted) {
     }
 
     public PartitionMaintenance(Jdbi jdbi, Clock clock, Duration retention, int monthsAhead) {
+        this(jdbi, clock, retention, monthsAhead, null);
+    }
+
+    /** With an archive (BRAIN_ARCHIVE_DIR), every month is written there and verified before it is deleted. */
+    public PartitionMaintenance(Jdbi jdbi, Clock clock, Duration retention, int monthsAhead, Archive archive) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.retention = retention;
         this.monthsAhead = monthsAhead;
+        this.archive = archive;
+        if (archive == null) {
+            LOG.info("retention: months older than {} days are dropped for good (BRAIN_ARCHIVE_DIR is not set)", retention.toDays());
+        } else {
+            LOG.info("retention: months older than {} days are archived to {} and verified, then dropped", retention.toDays(), archive.dir());
+        }
     }
 
     @Override
@@ -85,23 +100,10 @@ public final class PartitionMaintenance implements Job {
                     created.add(name);
                 }
             }
-            List<String> dropped = new ArrayList<>();
-            long keys = 0;
-            for (String name : existing) {
-                Matcher mm = NAME.matcher(name);
-                if (mm.matches()) {
-                    YearMonth m = YearMonth.of(Integer.parseInt(mm.group(1)), Integer.parseInt(mm.group(2)));
-                    if (!start(m.plusMonths(1)).isAfter(horizon)) {
-                        keys += expireKeys(h, name, horizon);
-                        h.execute("drop table " + name);
-                        dropped.add(name);
-                    }
-                }
-            }
-            keys += expireKeys(h, "events_default", horizon);
-            h.createUpdate("delete from events_default where ts < :h").bind("h", horizon).execute();
-            h.createUpdate("delete from rejected_events where rejected_at < :h").bind("h", horizon).execute();
-            return new Report(true, created, dropped, keys);
+            long[] keys = {0};
+            List<String> dropped = archive == null ? dropForGood(h, existing, horizon, keys)
+                    : archiveThenDrop(h, existing, YearMonth.from(horizon.atZone(ZoneOffset.UTC)), keys);
+            return new Report(true, created, dropped, keys[0]);
         } finally {
             h.execute("reset lock_timeout");
         }
@@ -121,6 +123,67 @@ public final class PartitionMaintenance implements Job {
             after = ((Number) batch.get("last_id")).longValue();
             keys += ((Number) batch.get("keys")).longValue();
         }
+    }
+
+    private List<String> dropForGood(Handle h, List<String> existing, Instant horizon, long[] keys) {
+        List<String> dropped = new ArrayList<>();
+        if (h.createQuery("select exists (select 1 from archived_months)").mapTo(Boolean.class).one()) {
+            LOG.warn("retention: this database's months were archived before; not dropping anything without BRAIN_ARCHIVE_DIR");
+            return dropped;
+        }
+        for (String name : existing) {
+            YearMonth m = month(name);
+            if (m != null && !start(m.plusMonths(1)).isAfter(horizon)) {
+                keys[0] += expireKeys(h, name, horizon);
+                h.execute("drop table " + name);
+                dropped.add(name);
+            }
+        }
+        keys[0] += expireKeys(h, "events_default", horizon);
+        h.createUpdate("delete from events_default where ts < :h").bind("h", horizon).execute();
+        h.createUpdate("delete from rejected_events where rejected_at < :h").bind("h", horizon).execute();
+        return dropped;
+    }
+
+    // Whole months only: rows of the month the horizon falls in stay until that month is archived whole.
+    private List<String> archiveThenDrop(Handle h, List<String> existing, YearMonth firstKept, long[] keys) {
+        Set<YearMonth> expired = new TreeSet<>();
+        existing.stream().map(PartitionMaintenance::month).filter(m -> m != null && m.isBefore(firstKept)).forEach(expired::add);
+        h.createQuery(LEFTOVER_MONTHS_SQL).bind("kept", start(firstKept)).mapTo(java.time.LocalDate.class)
+                .forEach(d -> expired.add(YearMonth.from(d)));
+        List<String> dropped = new ArrayList<>();
+        for (YearMonth m : expired) {
+            String name = name(m);
+            boolean partition = existing.contains(name);
+            h.useTransaction(tx -> {
+                if (!partition && tx.createQuery("select exists (select 1 from archived_months where month = :m)")
+                        .bind("m", m.atDay(1)).mapTo(Boolean.class).one()) {
+                    LOG.warn("retention: rows of {} arrived after it was archived; kept, not archived over the earlier archive", m);
+                    return;
+                }
+                if (partition) {
+                    tx.execute("lock table " + name + " in share mode");
+                }
+                Archive.Manifest manifest = archive.write(tx, m);
+                if (partition) {
+                    keys[0] += expireKeys(tx, name, start(m.plusMonths(1)));
+                    tx.execute("drop table " + name);
+                }
+                keys[0] += expireKeys(tx, "events_default", start(m.plusMonths(1)));
+                tx.createUpdate("delete from events_default where ts >= :lo and ts < :hi").bind("lo", start(m)).bind("hi", start(m.plusMonths(1))).execute();
+                tx.createUpdate("delete from rejected_events where rejected_at >= :lo and rejected_at < :hi")
+                        .bind("lo", start(m)).bind("hi", start(m.plusMonths(1))).execute();
+                LOG.info("retention: archived {} ({} events, {} rejected) to {}, then dropped it", m, manifest.rows("events"),
+                        manifest.rows("rejected_events"), archive.dir());
+            });
+            dropped.add(name);
+        }
+        return dropped;
+    }
+
+    private static YearMonth month(String partition) {
+        Matcher mm = NAME.matcher(partition);
+        return mm.matches() ? YearMonth.of(Integer.parseInt(mm.group(1)), Integer.parseInt(mm.group(2))) : null;
     }
 
     // Built beside the table, filled from the default partition, then attached: never refused for rows already there.

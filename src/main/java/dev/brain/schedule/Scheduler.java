@@ -1,6 +1,8 @@
 package dev.brain.schedule;
 
+import dev.brain.config.Resources;
 import dev.brain.metrics.Metrics;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -15,10 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs named jobs on one thread, each under its advisory lock so concurrent brain instances take turns, with one
  * policy: a failure is logged and counted and the job runs again at its next turn. Metrics per job: runs,
- * failures, last duration.
+ * failures, last duration. Each finished run is a row of job_runs (job, instance, start and end on the database's clock).
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    private static final String RECORD_RUN_SQL = Resources.text("/db/queries/schedule/record-run.sql");
+    /** This process among the brains on one database, as job_runs names it: host and process id. */
+    public static final String INSTANCE = System.getenv().getOrDefault("HOSTNAME", "localhost") + "/" + ProcessHandle.current().pid();
     private final Jdbi jdbi;
     private final Metrics metrics;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,7 +64,9 @@ public final class Scheduler implements AutoCloseable {
     /** One run now, if no other instance holds the job's lock; false when it did not run. */
     public boolean runOnce(Job job) {
         return locked(jdbi, job.lockKey(), h -> {
+            Instant started = h.createQuery("select clock_timestamp()").mapTo(Instant.class).one();
             job.run(h);
+            h.createUpdate(RECORD_RUN_SQL).bind("job", job.name()).bind("instance", INSTANCE).bind("started", started).execute();
             return true;
         }).orElse(false);
     }

@@ -24,8 +24,12 @@ public final class TestDb implements AutoCloseable {
     }
 
     public static TestDb create() {
-        String base = System.getenv().getOrDefault("TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:55432/brain_test?user=brain");
-        base = Config.jdbcUrl(base);
+        return createOn(System.getenv().getOrDefault("TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:55432/brain_test?user=brain"));
+    }
+
+    /** A fresh database on the server named by `serverUrl` (any database of it). */
+    public static TestDb createOn(String serverUrl) {
+        String base = Config.jdbcUrl(serverUrl);
         String name = "brain_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(base)) {
             c.createStatement().execute("create database " + name);
