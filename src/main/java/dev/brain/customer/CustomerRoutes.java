@@ -8,6 +8,7 @@ import dev.brain.error.BadRequest;
 import dev.brain.http.AdminAuth;
 import dev.brain.http.Params;
 import dev.brain.http.Routes;
+import dev.brain.http.Scope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -53,8 +54,9 @@ public final class CustomerRoutes implements Routes {
     }
 
     private void answer(Context ctx) {
-        admin.require(ctx);
+        Scope scope = admin.scope(ctx);
         String id = ctx.pathParam("id");
+        scope.requireCustomer(id);
         if (!AnalyticsRoutes.CUSTOMER.matcher(id).matches()) {
             throw new BadRequest("invalid_parameter", "the customer id must be 1-128 letters, digits, '_', '-', '.'");
         }

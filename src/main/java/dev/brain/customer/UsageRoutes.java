@@ -6,6 +6,7 @@ import dev.brain.error.BadRequest;
 import dev.brain.http.AdminAuth;
 import dev.brain.http.Params;
 import dev.brain.http.Routes;
+import dev.brain.http.Scope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -50,12 +51,13 @@ public final class UsageRoutes implements Routes {
     }
 
     private void answer(Context ctx) {
-        admin.require(ctx);
+        Scope scope = admin.scope(ctx);
         YearMonth month = month(ctx.queryParam("month"));
         String customer = ctx.queryParam("customer");
         if (customer != null && customer.isEmpty()) {
             customer = null;
         }
+        customer = scope.customerFilter(customer);
         if (customer != null && !AnalyticsRoutes.CUSTOMER.matcher(customer).matches()) {
             throw new BadRequest("invalid_parameter", "customer must be a customer id (1-128 letters, digits, '_', '-', '.')");
         }

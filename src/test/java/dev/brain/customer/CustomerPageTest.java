@@ -184,14 +184,16 @@ class CustomerPageTest {
     @Test
     @Order(3)
     void value_and_alerts_appear_when_their_tables_exist() {
-        sql("create table rollup_usage_metric_daily (day date, customer_id text, agent_id text, metric text, value double precision)");
-        sql("create table rollup_business_daily (day date, customer_id text, agent_id text, name text, events bigint, value_sum double precision)");
-        sql("create table alerts (id serial, customer_id text, agent_id text, resolved_at timestamptz)");
+        // The usage-metric rollup (OTLP) and alerts are the real tables; the business rollup may not be there yet.
+        sql("create table if not exists rollup_business_daily (day date, customer_id text, agent_id text, name text, events bigint,"
+                + " value_sum double precision)");
         var today = CustomerSeed.today();
         sql("insert into rollup_usage_metric_daily values ('" + today + "', 'cust_a', 'agent_a1', 'claude_code.active_time.total', 90.5),"
                 + " ('" + today + "', 'cust_a', 'agent_a1', 'claude_code.commit.count', 3)");
         sql("insert into rollup_business_daily values ('" + today + "', 'cust_a', 'agent_a1', 'invoice_paid', 2, 1250)");
-        sql("insert into alerts (customer_id, agent_id, resolved_at) values ('cust_a', 'agent_a1', null), ('cust_a', 'agent_a1', now())");
+        sql("insert into alerts (rule, subject, customer_id, agent_id, severity, state, message, detail, link, fired_at, last_seen_at,"
+                + " resolved_at) values ('agent_silent', 'agent_a1', 'cust_a', 'agent_a1', 'warning', 'firing', 'm', '{}', '/', now(),"
+                + " now(), null), ('tool_call_loop', 's1', 'cust_a', 'agent_a1', 'info', 'resolved', 'm', '{}', '/', now(), now(), now())");
         JsonNode page = page("cust_a", 7);
         assertEquals(List.of("usage_metric claude_code.active_time.total null 90.5", "usage_metric claude_code.commit.count null 3",
                 "business invoice_paid 2 1250"), rows(page.at("/sections/value"), "source", "name", "events", "value"));

@@ -18,7 +18,9 @@ class CustomerRollupsMigrationTest {
     @Test
     void events_already_folded_get_the_per_agent_and_per_model_rollups_and_unfolded_ones_are_left_to_the_job() throws Exception {
         try (TestDb db = TestDb.create()) {
-            Flyway.configure().dataSource(db.url(), null, null).locations("classpath:db/migrations").target("6").load().migrate();
+            // The analytics functions (R__) of today name tables later versions add: an old schema is built without them.
+            Flyway.configure().dataSource(db.url(), null, null).locations("classpath:db/migrations").target("6")
+                    .repeatableSqlMigrationPrefix("not-repeatable-here").load().migrate();
             String ts = Instant.now().minus(Duration.ofHours(1)).toString();
             try (Connection c = db.connect(); var s = c.createStatement()) {
                 s.execute("insert into customers (id, name, privacy_tier) values ('cust_old', 'Old', 'b')");

@@ -21,7 +21,9 @@ class EventKeysMigrationTest {
     @Test
     void keys_written_under_global_idempotency_are_scoped_to_their_events_agent() throws Exception {
         try (TestDb db = TestDb.create()) {
-            Flyway.configure().dataSource(db.url(), null, null).locations("classpath:db/migrations").target("4").load().migrate();
+            // The analytics functions (R__) of today name tables later versions add: an old schema is built without them.
+            Flyway.configure().dataSource(db.url(), null, null).locations("classpath:db/migrations").target("4")
+                    .repeatableSqlMigrationPrefix("not-repeatable-here").load().migrate();
             String ofA = UUID.randomUUID().toString();
             String ofB = UUID.randomUUID().toString();
             String orphan = UUID.randomUUID().toString();

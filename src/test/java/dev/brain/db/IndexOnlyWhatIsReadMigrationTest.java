@@ -21,7 +21,9 @@ class IndexOnlyWhatIsReadMigrationTest {
     @Test
     void events_stored_before_v22_keep_their_rows_and_their_retries_stay_duplicates() throws Exception {
         try (TestDb db = TestDb.create()) {
-            Flyway.configure().dataSource(db.url(), null, null).locations("classpath:db/migrations").target("6").load().migrate();
+            // The analytics functions (R__) of today name tables later versions add: an old schema is built without them.
+            Flyway.configure().dataSource(db.url(), null, null).locations("classpath:db/migrations").target("6")
+                    .repeatableSqlMigrationPrefix("not-repeatable-here").load().migrate();
             String stored = UUID.randomUUID().toString();
             String ts = Instant.now().minus(Duration.ofHours(2)).toString();
             try (Connection c = db.connect(); var s = c.createStatement()) {
