@@ -47,9 +47,12 @@ public final class DigestFormat {
         return sb.append("</body></html>\n").toString();
     }
 
-    /** Slack's own escaping on top of Markdown: a client's name can neither mention @channel nor make a link. */
+    /**
+     * Slack's mrkdwn shows Markdown's backslashes as they are, so they go; its own escaping then applies: a client's name
+     * can neither mention @channel nor make a link.
+     */
     public static String slack(String markdown) {
-        return markdown.replace("\\<", "<").replace("\\>", ">").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return markdown.replaceAll("\\\\([\\\\|*_`\\[\\]<>])", "$1").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String mdRow(List<String> cells) {
