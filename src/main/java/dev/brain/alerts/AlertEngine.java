@@ -102,6 +102,8 @@ public final class AlertEngine implements Job {
     // Returns {fired, resolved, queued}.
     private int[] apply(Handle tx, AlertRule rule, Instant now) {
         OffsetDateTime at = utc(now);
+        // The rules aggregate tens of thousands of rollup rows: sort and hash in memory, for this transaction only.
+        tx.execute("set local work_mem = '64MB'");
         var found = !rule.enabled(settings) ? java.util.List.<Finding>of()
                 : tx.createQuery(rule.sql).bind("now", at).bindMap(rule.thresholds(settings))
                         .map((rs, ctx) -> new Finding(rs.getString("subject"), rs.getString("customer_id"), rs.getString("agent_id"),
