@@ -110,8 +110,12 @@ public final class AlertEngine implements Job {
                                 rs.getString("message"), rs.getString("detail")))
                         .list();
         Map<String, Long> open = new HashMap<>();
-        tx.createQuery("select subject, id from alerts where rule = :rule and state = 'firing' for update")
-                .bind("rule", rule.id).map((rs, ctx) -> open.put(rs.getString(1), rs.getLong(2))).list();
+        Map<String, String> shown = new HashMap<>();
+        tx.createQuery("select subject, id, message from alerts where rule = :rule and state = 'firing' for update")
+                .bind("rule", rule.id).map((rs, ctx) -> {
+                    shown.put(rs.getString(1), rs.getString(3));
+                    return open.put(rs.getString(1), rs.getLong(2));
+                }).list();
         int fired = 0;
         int queued = 0;
         Set<String> seen = new HashSet<>();
@@ -121,6 +125,10 @@ public final class AlertEngine implements Job {
             }
             Long id = open.get(f.subject());
             if (id != null) {
+                // Written only when the numbers moved: thousands of unchanged open alerts cost no statement each run.
+                if (f.message().equals(shown.get(f.subject()))) {
+                    continue;
+                }
                 tx.createUpdate("update alerts set message = :message, detail = cast(:detail as jsonb), last_seen_at = :at where id = :id")
                         .bind("message", f.message()).bind("detail", f.detail()).bind("at", at).bind("id", id).execute();
                 continue;
