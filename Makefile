@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN   := mvn -B -q -Dstyle.color=never
 JAR   := target/brain.jar
 
-.PHONY: build run demo test test-cluster bench bench-sdk bench-redaction bench-analytics db db-stop clean
+.PHONY: build run demo test test-cluster bench bench-sdk bench-redaction bench-analytics bench-alerts db db-stop clean
 
 build:                ## the jars, no tests, and the class-data archive that halves start-up
 	$(MVN) package -DskipTests
@@ -35,6 +35,9 @@ bench-redaction: build  ## redaction throughput with a 300 ms stand-in Anthropic
 
 bench-analytics:      ## 10M events by COPY, rollup build and refresh cost, freshness lag, every analytics endpoint timed
 	@scripts/bench-analytics.sh
+
+bench-alerts:         ## every alert rule over 500 customers x 10 agents x 90 days of rollups; ingest throughput beside it
+	@scripts/bench.sh AlertsBench
 
 db:                   ## start (or reuse) the project-local PostgreSQL and print its URL
 	@scripts/pg-local.sh brain

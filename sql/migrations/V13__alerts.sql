@@ -54,7 +54,7 @@ create table alerts (
   detail        jsonb not null,
   link          text not null,
   fired_at      timestamptz not null,
-  last_seen_at  timestamptz not null,
+  last_seen_at  timestamptz not null,  -- the last evaluation that changed its message (the numbers)
   resolved_at   timestamptz,
   acked_at      timestamptz,
   acked_by      text,

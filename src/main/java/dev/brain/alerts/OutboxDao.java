@@ -8,15 +8,16 @@ import org.jdbi.v3.core.statement.SqlStatements;
 
 /** The outbox's rows for the Notifier: claim (lease) the next due one, then record how its send went. */
 final class OutboxDao {
-    // The oldest due notification of the channel whose alert has no earlier one pending: fired before resolved.
+    // The oldest due notification of the channel whose alert has no earlier one pending: fired before resolved. A
+    // subquery per candidate, not an anti-join: with stale statistics the planner made that quadratic (10 s at 2,000 rows).
     private static final String CLAIM = """
             update alert_notifications n set lease_until = :lease, attempts = n.attempts + 1
             where n.id = (
               select c.id from alert_notifications c
               where c.channel = :channel and c.state = 'pending' and c.next_attempt_at <= :now
                 and (c.lease_until is null or c.lease_until < :now)
-                and not exists (select 1 from alert_notifications o where o.alert_id = c.alert_id and o.channel = c.channel
-                                and o.state = 'pending' and o.id < c.id)
+                and c.id = (select min(o.id) from alert_notifications o
+                            where o.alert_id = c.alert_id and o.channel = c.channel and o.state = 'pending')
               order by c.next_attempt_at, c.id limit 1
               for update skip locked)
             returning n.id, n.alert_id, n.channel, n.kind, n.body, n.attempts, n.created_at""";
