@@ -209,7 +209,7 @@ public final class OtlpBench {
 
     // 10,000 idle sessions of 5 records each, then one closing run: the whole job, timed.
     private static void closeIdleSessions(String dbUrl) {
-        try (Database db = Database.open(Config.from(Map.of("DATABASE_URL", dbUrl)), 4)) {
+        try (Database db = Database.open(Config.from(Map.of("DATABASE_URL", dbUrl, "BRAIN_DB_SOCKET_TIMEOUT_MS", "600000")), 4)) {
             db.jdbi().useHandle(h -> h.execute("update sessionizer_sessions set closed_at = now() where closed_at is null"));
             var sessionizer = new Sessionizer(db.jdbi(), Json.mapper(), new Metrics());
             Instant t = Instant.now().minusSeconds(120);
