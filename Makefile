@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN   := mvn -B -q -Dstyle.color=never
 JAR   := target/brain.jar
 
-.PHONY: build run demo test test-cluster bench bench-sdk bench-redaction bench-analytics bench-alerts db db-stop clean
+.PHONY: build run demo test test-cluster bench bench-sdk bench-redaction bench-analytics bench-alerts bench-otlp db db-stop clean
 
 build:                ## the jars, no tests, and the class-data archive that halves start-up
 	$(MVN) package -DskipTests
@@ -32,6 +32,9 @@ bench-sdk: build      ## both SDKs side by side: cost per recording call, RSS at
 
 bench-redaction: build  ## redaction throughput with a 300 ms stand-in Anthropic; ingest p99 with a slow redactor
 	@scripts/bench.sh RedactionBench
+
+bench-otlp: build     ## OTLP log exports (protobuf, JSON; 512 records) vs /v1/events in one run; closing 10,000 idle sessions
+	@scripts/bench.sh OtlpBench
 
 bench-analytics:      ## 10M events by COPY, rollup build and refresh cost, freshness lag, every analytics endpoint timed
 	@scripts/bench-analytics.sh

@@ -43,6 +43,11 @@ cat >&2 <<MSG
       -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
       -d '{"event_id":"'\$(cat /proc/sys/kernel/random/uuid)'","ts":"'\$(date -u +%FT%TZ)'","event_type":"session.start","session_id":"sess_1","payload":{"category":"email_reply"}}'
 
+  OpenTelemetry (OTLP/HTTP, JSON or protobuf): POST /v1/logs /v1/metrics /v1/traces. Claude Code without hooks:
+    CLAUDE_CODE_ENABLE_TELEMETRY=1 OTEL_LOGS_EXPORTER=otlp OTEL_METRICS_EXPORTER=otlp \\
+    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:$PORT \\
+    OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer $KEY" OTEL_RESOURCE_ATTRIBUTES=brain.category=coding claude
+
   Dashboard (admin token in .brain/admin-token unless BRAIN_ADMIN_TOKEN is set):
     http://localhost:$PORT/dashboard#token=$BRAIN_ADMIN_TOKEN
 

@@ -16,7 +16,10 @@ with due as (
   from f where kind = 'tool' group by 1, 2
 ), models as (
   select customer_id, session_id, name,
-         jsonb_strip_nulls(jsonb_build_object('model', name, 'input_tokens', sum(input_tokens), 'output_tokens', sum(output_tokens),
+         -- input_tokens counts every input token the model read, as the hooks report it; the parts follow.
+         jsonb_strip_nulls(jsonb_build_object('model', name,
+           'input_tokens', sum(input_tokens) + sum(cache_read_tokens) + sum(cache_creation_tokens),
+           'uncached_input_tokens', sum(input_tokens), 'output_tokens', sum(output_tokens),
            'cache_read_input_tokens', sum(cache_read_tokens), 'cache_creation_input_tokens', sum(cache_creation_tokens),
            'cost_cents', sum(cost_cents), 'calls', count(*))) as u
   from f where kind = 'llm' group by 1, 2, 3

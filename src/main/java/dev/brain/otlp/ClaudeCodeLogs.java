@@ -64,12 +64,13 @@ final class ClaudeCodeLogs {
         };
     }
 
-    // event.name carries no prefix in the real CLI; the body says claude_code.<event>.
+    // event.name carries no prefix in the real CLI; the body says claude_code.<event>. Any other body is free text
+    // (it may hold personal data) and is never read.
     private static String eventName(Attrs a, LogRecord r) {
         String name = a.name("event.name");
-        if (name == null && r.getBody().getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
-            name = r.getBody().getStringValue();
-            name = name.length() > Attrs.MAX_NAME ? name.substring(0, Attrs.MAX_NAME) : name;
+        String body = r.getBody().getValueCase() == AnyValue.ValueCase.STRING_VALUE ? r.getBody().getStringValue() : "";
+        if (name == null && body.startsWith(PREFIX) && body.length() <= Attrs.MAX_NAME && body.indexOf('\0') < 0) {
+            name = body;
         }
         if (name == null || name.isBlank()) {
             return "log";

@@ -76,10 +76,12 @@ final class GenAiSpans {
         Fragment.Session s = origin.session(sessionId, origin.categorySet() ? null : traces.agent.get(trace));
         if (LLM_OPERATIONS.contains(operation)) {
             String model = a.name("gen_ai.response.model") != null ? a.name("gen_ai.response.model") : a.name("gen_ai.request.model");
-            var usage = new Fragment.Usage(tokens(a, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"),
-                    tokens(a, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"),
-                    tokens(a, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens"),
-                    tokens(a, "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens"), null);
+            // GenAI's input_tokens include the cached ones (semantic conventions); the sessionizer takes them apart.
+            long input = tokens(a, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
+            long cacheRead = tokens(a, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens");
+            long cacheCreation = tokens(a, "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens");
+            var usage = new Fragment.Usage(Math.max(0, input - cacheRead - cacheCreation),
+                    tokens(a, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"), cacheRead, cacheCreation, null);
             Fragment llm = Fragment.llm(s, id, start, model, usage, ms);
             return ok ? Mapped.of(llm) : Mapped.of(llm, Fragment.error(s, Ids.of(id.toString(), "error"), end, "gen_ai." + operation));
         }

@@ -16,7 +16,10 @@ public record Fragment(Session session, UUID id, Instant ts, Instant endTs, Kind
     public record Session(String customerId, String agentId, String sessionId, String category, String source) {
     }
 
-    /** Tokens and cost of one LLM call; costCents null when the sender did not know it (unpriced, never zero). */
+    /**
+     * Tokens and cost of one LLM call: inputTokens are the uncached ones (the Messages API's input_tokens), the cache
+     * reads and writes apart; costCents null when the sender did not know it (unpriced, never zero).
+     */
     public record Usage(long inputTokens, long outputTokens, long cacheReadTokens, long cacheCreationTokens, BigDecimal costCents) {
     }
 

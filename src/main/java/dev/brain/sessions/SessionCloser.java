@@ -21,7 +21,8 @@ public final class SessionCloser implements Job {
     static final long LOCK_KEY = 0x62726169_6e005e55L;
     private static final String CLOSE_SQL = Resources.text("/db/queries/sessions/close-due.sql");
     private static final String PRUNE_SQL = Resources.text("/db/queries/sessions/prune.sql");
-    private static final int BATCH = 10_000;
+    // Sessions per statement: bounds each statement's locks and time; a run loops until none is due.
+    private static final int BATCH = 2_000;
 
     private final Jdbi jdbi;
     private final Duration idle;

@@ -83,7 +83,8 @@ class ClaudeCodeLogsTest extends OneBrainPerClass {
         JsonNode haiku = end.get("llm_usage").get(0);
         JsonNode opus = end.get("llm_usage").get(1);
         assertEquals("claude-opus-5-5", opus.get("model").asText());
-        assertEquals(1200, opus.get("input_tokens").asLong());
+        assertEquals(1200 + 3000 + 400, opus.get("input_tokens").asLong());
+        assertEquals(1200, opus.get("uncached_input_tokens").asLong());
         assertEquals(80, opus.get("output_tokens").asLong());
         assertEquals(3000, opus.get("cache_read_input_tokens").asLong());
         assertEquals(400, opus.get("cache_creation_input_tokens").asLong());

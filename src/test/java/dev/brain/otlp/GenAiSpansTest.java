@@ -104,7 +104,8 @@ class GenAiSpansTest extends OneBrainPerClass {
         assertEquals(70, haiku.get("input_tokens").asLong());
         assertEquals(9, haiku.get("output_tokens").asLong());
         assertEquals("claude-sonnet-4-5-20250929", sonnet.get("model").asText());
-        assertEquals(1000, sonnet.get("input_tokens").asLong());
+        assertEquals(1000, sonnet.get("input_tokens").asLong(), "GenAI input tokens already include the cached ones");
+        assertEquals(1000 - 300 - 40, sonnet.get("uncached_input_tokens").asLong());
         assertEquals(200, sonnet.get("output_tokens").asLong());
         assertEquals(300, sonnet.get("cache_read_input_tokens").asLong());
         assertEquals(40, sonnet.get("cache_creation_input_tokens").asLong());

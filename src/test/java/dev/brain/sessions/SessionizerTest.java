@@ -111,7 +111,8 @@ class SessionizerTest {
         assertEquals(1, end.get("prompts").asInt());
         JsonNode a = end.get("llm_usage").get(0);
         assertEquals("claude-a", a.get("model").asText());
-        assertEquals(11, a.get("input_tokens").asLong());
+        assertEquals(11 + 33 + 44, a.get("input_tokens").asLong(), "every input token read, as the hooks report it");
+        assertEquals(11, a.get("uncached_input_tokens").asLong());
         assertEquals(22, a.get("output_tokens").asLong());
         assertEquals(33, a.get("cache_read_input_tokens").asLong());
         assertEquals(44, a.get("cache_creation_input_tokens").asLong());

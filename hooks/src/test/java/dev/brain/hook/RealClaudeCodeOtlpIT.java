@@ -105,8 +105,9 @@ class RealClaudeCodeOtlpIT {
             for (Object u : usage) {
                 Map<?, ?> entry = (Map<?, ?>) u;
                 long[] sent = reported.get((String) entry.get("model"));
-                long input = number(entry, "input_tokens") + number(entry, "cache_read_input_tokens") + number(entry, "cache_creation_input_tokens");
-                assertEquals(sent[0], input, "input tokens (with cache) of " + entry.get("model"));
+                assertEquals(sent[0], number(entry, "input_tokens"), "input tokens (cache reads and writes included) of " + entry.get("model"));
+                assertEquals(sent[0], number(entry, "uncached_input_tokens") + number(entry, "cache_read_input_tokens")
+                        + number(entry, "cache_creation_input_tokens"), "the parts of the input tokens of " + entry.get("model"));
                 assertEquals(sent[1], number(entry, "output_tokens"), "output tokens of " + entry.get("model"));
                 cents += ((Number) entry.get("cost_cents")).doubleValue();
             }
