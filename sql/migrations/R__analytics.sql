@@ -190,11 +190,18 @@ create or replace view analytics.customer_health as select * from analytics.heal
 create or replace view analytics.freshness as select last_id, fresh_as_of from rollup_state where name = 'events';
 
 -- Alerts (dev.brain.alerts, issue 13): every alert, firing and resolved, with its duration and the numbers that fired it.
-create or replace view analytics.alerts as
-  select a.id, a.rule, a.subject, a.customer_id, a.agent_id, a.severity, a.state, a.message, a.detail as "values",
-         a.fired_at, a.resolved_at, floor(extract(epoch from coalesce(a.resolved_at, now()) - a.fired_at))::bigint as duration_s,
-         a.acked_at, a.acked_by, a.link
-  from public.alerts a;
+-- Only once V13 made the table: a migration run up to an older target also runs this file.
+do $$
+begin
+  if to_regclass('public.alerts') is not null then
+    execute $v$
+      create or replace view analytics.alerts as
+        select a.id, a.rule, a.subject, a.customer_id, a.agent_id, a.severity, a.state, a.message, a.detail as "values",
+               a.fired_at, a.resolved_at, floor(extract(epoch from coalesce(a.resolved_at, now()) - a.fired_at))::bigint as duration_s,
+               a.acked_at, a.acked_by, a.link
+        from public.alerts a $v$;
+  end if;
+end $$;
 -- One customer on one page (GET /v1/analytics/customers/{id}) and usage for billing (GET /v1/analytics/usage):
 -- read from the rollups of V16 and the daily health snapshot. Tables other features may add (alerts,
 -- rollup_usage_metric_daily, rollup_business_daily) are read only when they exist.
