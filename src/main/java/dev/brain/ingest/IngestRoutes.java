@@ -1,52 +1,29 @@
 package dev.brain.ingest;
 
 import dev.brain.auth.Authenticator;
-import dev.brain.auth.Principal;
-import dev.brain.auth.TooManyAuthFailures;
-import dev.brain.error.ClientGone;
-import dev.brain.error.RequestTimeout;
-import dev.brain.error.TooManyRequests;
-import dev.brain.error.Unauthorized;
 import dev.brain.http.Bearer;
-import dev.brain.http.BodyDeadline;
-import dev.brain.http.InFlight;
 import dev.brain.http.Routes;
 import dev.brain.metrics.Metrics;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Optional;
 
-/** POST /v1/events: key, rate limit, a slot in flight, the body within its deadline and budget, then decode and store. */
+/** POST /v1/events: through the {@link IngestGate} (key, rate limit, slot, body, signature), then decode and store. */
 public final class IngestRoutes implements Routes {
     private static final String PATH = "/v1/events";
-    private final Authenticator auth;
-    private final RateLimiter rateLimiter;
     private final JsonEvents decoder;
     private final IngestService ingest;
-    private final IngestLimits limits;
-    private final InFlight inFlight;
-    private final BodyBudget budget;
-    private final Metrics metrics;
+    private final IngestGate gate;
 
     public IngestRoutes(Authenticator auth, RateLimiter rateLimiter, JsonEvents decoder, IngestService ingest, IngestLimits limits,
                         Metrics metrics) {
-        this.auth = auth;
-        this.rateLimiter = rateLimiter;
         this.decoder = decoder;
         this.ingest = ingest;
-        this.limits = limits;
-        this.metrics = metrics;
-        this.inFlight = new InFlight(limits.concurrency(), limits.concurrencyPerKey(), metrics);
-        this.budget = new BodyBudget(limits.bufferBytes(), metrics);
-        metrics.describe("brain_auth_failures_total", "Requests with a missing, unknown or revoked key");
-        metrics.describe("brain_rate_limited_total", "Requests refused by the per-key rate limit");
-        metrics.describe("brain_auth_throttled_total", "Requests refused because their address sent too many unknown keys");
-        metrics.describe("brain_ingest_in_flight", "Ingest requests being read, parsed or stored");
-        metrics.describe("brain_ingest_body_bytes", "Request-body bytes (received and inflated) held by ingest requests");
-        metrics.gauge("brain_ingest_in_flight", inFlight::count);
-        metrics.gauge("brain_ingest_body_bytes", budget::heldBytes);
+        this.gate = new IngestGate(auth, rateLimiter, limits, metrics);
+    }
+
+    /** The gate, for other wire formats' routes: one budget of keys, slots and body bytes for all of them. */
+    public IngestGate gate() {
+        return gate;
     }
 
     @Override
@@ -60,47 +37,11 @@ public final class IngestRoutes implements Routes {
     }
 
     private void ingest(Context ctx) {
-        Principal who = principal(ctx);
-        long wait = rateLimiter.acquire(who.keyId());
-        if (wait > 0) {
-            metrics.inc("brain_rate_limited_total");
-            throw new TooManyRequests("rate_limited", "too many requests for this key; retry after the delay", wait);
-        }
-        try (InFlight.Slot slot = inFlight.enter(who.keyId()); BodyBudget.Lease lease = budget.lease()) {
-            byte[] body = readBody(ctx, lease);
+        gate.admit(ctx, Bearer.token(ctx), (who, body) -> {
             IngestService.Batch batch = ingest.open(who, ctx.res().getHeader("X-Request-Id"));
             decoder.decode(body, batch);
             IngestResult result = ingest.store(batch);
             ctx.status(result.status()).json(result);
-        }
-    }
-
-    // Reading the body touches only the client's connection: a failure is its timeout or its hang-up, never the database.
-    private byte[] readBody(Context ctx, BodyBudget.Lease lease) {
-        try (BodyDeadline deadline = BodyDeadline.start(ctx.req(), limits.bodyTimeout()); InputStream in = ctx.req().getInputStream()) {
-            return BodyReader.read(in, ctx.req().getContentLengthLong(), ctx.header("Content-Encoding"), lease);
-        } catch (IOException e) {
-            if (!BodyDeadline.timedOut(e)) {
-                throw new ClientGone(e);
-            }
-            metrics.inc("brain_requests_refused_total", "reason", "request_timeout");
-            throw new RequestTimeout("request_timeout", "the body arrived too slowly; it may take at most "
-                    + limits.bodyTimeout().toMillis() + " ms");
-        }
-    }
-
-    /** The key's owner, else 401; 429 when this address has spent its budget of look-ups that found nothing. */
-    private Principal principal(Context ctx) {
-        Optional<Principal> who;
-        try {
-            who = auth.authenticate(Bearer.token(ctx), ctx.req().getRemoteAddr());
-        } catch (TooManyAuthFailures e) {
-            metrics.inc("brain_auth_throttled_total");
-            throw e;
-        }
-        return who.orElseThrow(() -> {
-            metrics.inc("brain_auth_failures_total");
-            return new Unauthorized("unauthorized", "missing, unknown or revoked key");
         });
     }
 }
