@@ -100,7 +100,7 @@ public final class Server implements AutoCloseable {
                         new JsonEvents(json, new EventValidator(json, Clock.systemUTC(), retention)),
                         new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics),
                         IngestLimits.of(config), metrics),
-                new AnalyticsRoutes(new Analytics(db.jdbi()), admin),
+                new AnalyticsRoutes(new Analytics(db.jdbi(), config.sloModelP90Ms()), admin),
                 new DashboardRoutes(),
                 new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin));
         Javalin app = HttpApp.create(json, metrics, config.shutdownGrace().toMillis(), routes);

@@ -1,7 +1,9 @@
 package dev.brain.analytics;
 
 import dev.brain.auth.TenantDao;
+import dev.brain.http.Json;
 import java.time.Instant;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /** The saved questions, answered from the rollups through the analytics.* SQL functions (the same ones Metabase reads). */
@@ -14,7 +16,10 @@ public final class Analytics {
         SPEND("spend", "select * from analytics.spend(:days, :customer)"),
         CATEGORIES("categories", "select * from analytics.categories(:days, :customer)"),
         OUTCOMES("outcomes", "select * from analytics.outcomes(:days, :customer)"),
-        HEALTH("health", "select * from analytics.health(:days, :customer)");
+        HEALTH("health", "select * from analytics.health(:days, :customer)"),
+        BUSINESS("outcomes/business", "select * from analytics.business_outcomes(:days, :customer)"),
+        MODELS("models", "select * from analytics.models(:days, :customer, cast(:slo as jsonb))"),
+        DECISIONS("decisions", "select * from analytics.decisions(:days, :customer)");
 
         public final String path;
         final String sql;
@@ -28,9 +33,16 @@ public final class Analytics {
     static final String CATEGORIES_ACROSS = "select * from analytics.categories_across(:days, :customer)";
 
     private final Jdbi jdbi;
+    private final String modelObjectives;
 
     public Analytics(Jdbi jdbi) {
+        this(jdbi, Map.of());
+    }
+
+    /** modelObjectives: p90 latency objectives per model in ms ("*": every other model), flagged by the models answer. */
+    public Analytics(Jdbi jdbi, Map<String, Long> modelObjectives) {
         this.jdbi = jdbi;
+        this.modelObjectives = modelObjectives.isEmpty() ? null : Json.mapper().valueToTree(modelObjectives).toString();
     }
 
     public Table answer(Question q, int days, String customer) {
@@ -53,7 +65,7 @@ public final class Analytics {
 
     private Table run(String sql, int days, String customer) {
         return jdbi.withHandle(h -> h.configure(org.jdbi.v3.core.statement.SqlStatements.class, s -> s.setUnusedBindingAllowed(true))
-                .createQuery(sql).bind("days", days).bind("customer", customer)
+                .createQuery(sql).bind("days", days).bind("customer", customer).bind("slo", modelObjectives)
                 .scanResultSet((rs, ctx) -> Table.from(rs.get())));
     }
 }

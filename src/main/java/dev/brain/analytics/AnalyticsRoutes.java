@@ -48,7 +48,7 @@ public final class AnalyticsRoutes implements Routes {
             Table rows = q == Analytics.Question.CATEGORIES && "across".equals(ctx.queryParam("scope"))
                     ? analytics.categoriesAcrossCustomers(days, customer) : table;
             ctx.header("X-Fresh-As-Of", fresh.toString())
-                    .header("Content-Disposition", "inline; filename=\"" + q.path + ".csv\"")
+                    .header("Content-Disposition", "inline; filename=\"" + q.path.replace('/', '_') + ".csv\"")
                     .contentType("text/csv; charset=utf-8").result(rows.csv());
             return;
         }

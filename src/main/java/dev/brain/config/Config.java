@@ -39,7 +39,8 @@ public record Config(
         Duration bodyTimeout,
         int ingestConcurrency,
         int ingestConcurrencyPerKey,
-        long ingestBufferBytes) {
+        long ingestBufferBytes,
+        Map<String, Long> sloModelP90Ms) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
     public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -94,7 +95,31 @@ public record Config(
                 Duration.ofMillis(e.integer("BRAIN_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 100, 600_000)),
                 e.integer("BRAIN_INGEST_CONCURRENCY", DEFAULT_INGEST_CONCURRENCY, 1, MAX_INGEST_CONCURRENCY),
                 e.integer("BRAIN_INGEST_CONCURRENCY_PER_KEY", DEFAULT_INGEST_CONCURRENCY_PER_KEY, 1, MAX_INGEST_CONCURRENCY),
-                (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20);
+                (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20,
+                modelObjectives(e.string("BRAIN_SLO_MODEL_P90_MS", "")));
+    }
+
+    /** "2000" (every model) or "claude-opus-4-6=8000,*=2000": p90 latency objectives in ms, "*" for the rest. */
+    static Map<String, Long> modelObjectives(String raw) {
+        var out = new java.util.LinkedHashMap<String, Long>();
+        for (String part : raw.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.lastIndexOf('=');
+            String model = eq < 0 ? "*" : part.substring(0, eq).trim();
+            try {
+                long ms = Long.parseLong(part.substring(eq + 1).trim());
+                if (ms < 1 || model.isEmpty()) {
+                    throw new NumberFormatException();
+                }
+                out.put(model, ms);
+            } catch (NumberFormatException ex) {
+                throw new InvalidConfig("BRAIN_SLO_MODEL_P90_MS must be milliseconds, or model=ms pairs separated by commas ('*' for"
+                        + " every other model); '" + part.trim() + "' is neither");
+            }
+        }
+        return Map.copyOf(out);
     }
 
     // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.
