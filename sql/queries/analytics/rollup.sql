@@ -131,7 +131,7 @@ up_models as (
 up_decisions as (
   insert into rollup_decision_daily as r (day, customer_id, agent_name, events, approved, succeeded)
   select day, customer_id, payload -> 'collector' ->> 'agent_name', count(*),
-         count(*) filter (where payload -> 'collector' ->> 'decision' in ('APPROVED', 'CONFIRMED', 'OK')),
+         count(*) filter (where payload -> 'collector' ->> 'decision' in ('APPROVED', 'CONFIRMED', 'OK', 'APPROVE', 'CONFIRM', 'SUCCESS')),
          count(*) filter (where payload -> 'collector' -> 'success' = 'true'::jsonb)
   from e where jsonb_typeof(payload -> 'collector') = 'object' and payload -> 'collector' ->> 'agent_name' is not null
   group by 1, 2, 3

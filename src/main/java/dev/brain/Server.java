@@ -7,6 +7,7 @@ import dev.brain.analytics.DashboardRoutes;
 import dev.brain.analytics.RollupJob;
 import dev.brain.auth.AuthFailureLimiter;
 import dev.brain.auth.Authenticator;
+import dev.brain.collector.CollectorRoutes;
 import dev.brain.config.Config;
 import dev.brain.db.Database;
 import dev.brain.db.PartitionMaintenance;
@@ -92,14 +93,17 @@ public final class Server implements AutoCloseable {
         Duration retention = Duration.ofDays(config.retentionDays());
 
         boolean migrated = config.migrate();
+        var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
+        var validator = new EventValidator(json, Clock.systemUTC(), retention);
+        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics);
+        var events = new IngestRoutes(new Authenticator(db.jdbi(), config.keyCacheTtl(),
+                new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
+                new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()),
+                new JsonEvents(json, validator), ingest, IngestLimits.of(config), metrics);
         List<Routes> routes = List.of(
-                new HealthRoutes(new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty()), metrics),
-                new IngestRoutes(new Authenticator(db.jdbi(), config.keyCacheTtl(),
-                        new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
-                        new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()),
-                        new JsonEvents(json, new EventValidator(json, Clock.systemUTC(), retention)),
-                        new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics),
-                        IngestLimits.of(config), metrics),
+                new HealthRoutes(readiness, metrics),
+                events,
+                new CollectorRoutes(json, events.gate(), ingest, validator, db.jdbi(), readiness),
                 new AnalyticsRoutes(new Analytics(db.jdbi(), config.sloModelP90Ms()), admin),
                 new DashboardRoutes(),
                 new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin));
