@@ -5,6 +5,7 @@ COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src src
 COPY sql sql
+COPY pricing pricing
 RUN mvn -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre

@@ -63,15 +63,23 @@ create or replace function analytics.tools(days int default 30, customer text de
     order by 3 desc, 1, 2;
   end $$;
 
+-- unpriced_calls: LLM usage whose model the price table does not know (cost null, never counted as 0), from
+-- rollup_model_daily. The result columns grew with it, hence the drop (its view is recreated below).
+drop function if exists analytics.spend(int, text) cascade;
 create or replace function analytics.spend(days int default 30, customer text default null)
-  returns table (customer_id text, day date, cost_cents numeric, input_tokens numeric, output_tokens numeric)
+  returns table (customer_id text, day date, cost_cents numeric, input_tokens numeric, output_tokens numeric, unpriced_calls bigint)
   language sql stable security definer set search_path = public, pg_temp
   begin atomic
-    select r.customer_id, r.day, r.cost_cents, r.input_tokens, r.output_tokens
-    from rollup_customer_daily r
-    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
-      and (r.cost_cents > 0 or r.input_tokens > 0 or r.output_tokens > 0)
-    order by r.customer_id, r.day;
+    select coalesce(r.customer_id, u.customer_id), coalesce(r.day, u.day), coalesce(r.cost_cents, 0),
+           coalesce(r.input_tokens, 0), coalesce(r.output_tokens, 0), coalesce(u.unpriced, 0)::bigint
+    from (select * from rollup_customer_daily r
+          where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+            and (r.cost_cents > 0 or r.input_tokens > 0 or r.output_tokens > 0)) r
+    full join (select m.customer_id, m.day, sum(m.unpriced) as unpriced from rollup_model_daily m
+               where m.day > (now() at time zone 'utc')::date - days and (customer is null or m.customer_id = customer)
+               group by 1, 2 having sum(m.unpriced) > 0) u
+      on u.customer_id = r.customer_id and u.day = r.day
+    order by 1, 2;
   end;
 
 create or replace function analytics.categories(days int default 30, customer text default null)

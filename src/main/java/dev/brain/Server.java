@@ -26,6 +26,7 @@ import dev.brain.ingest.IngestService;
 import dev.brain.ingest.JsonEvents;
 import dev.brain.ingest.RateLimiter;
 import dev.brain.metrics.Metrics;
+import dev.brain.pricing.Prices;
 import dev.brain.privacy.RawSummaries;
 import dev.brain.privacy.RawSummaryRoutes;
 import dev.brain.privacy.ReaderRole;
@@ -71,6 +72,8 @@ public final class Server implements AutoCloseable {
 
     public static Server start(Config config) {
         Thread warm = HttpApp.warmUpInBackground();
+        // A wrong BRAIN_PRICES_FILE stops start-up here, before anything listens or prices a call with it.
+        Prices prices = Prices.load(config.pricesFile());
         Database db = Database.open(config);
         if (config.migrate()) {
             db.migrate();
@@ -95,7 +98,7 @@ public final class Server implements AutoCloseable {
         boolean migrated = config.migrate();
         var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
         var validator = new EventValidator(json, Clock.systemUTC(), retention);
-        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics);
+        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics, prices);
         var events = new IngestRoutes(new Authenticator(db.jdbi(), config.keyCacheTtl(),
                 new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()),

@@ -40,6 +40,7 @@ public record Config(
         int ingestConcurrency,
         int ingestConcurrencyPerKey,
         long ingestBufferBytes,
+        String pricesFile,
         Map<String, Long> sloModelP90Ms) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
@@ -96,6 +97,7 @@ public record Config(
                 e.integer("BRAIN_INGEST_CONCURRENCY", DEFAULT_INGEST_CONCURRENCY, 1, MAX_INGEST_CONCURRENCY),
                 e.integer("BRAIN_INGEST_CONCURRENCY_PER_KEY", DEFAULT_INGEST_CONCURRENCY_PER_KEY, 1, MAX_INGEST_CONCURRENCY),
                 (long) e.integer("BRAIN_INGEST_BUFFER_MB", defaultIngestBufferMb(), MIN_INGEST_BUFFER_MB, 1 << 20) << 20,
+                e.string("BRAIN_PRICES_FILE", ""),
                 modelObjectives(e.string("BRAIN_SLO_MODEL_P90_MS", "")));
     }
 

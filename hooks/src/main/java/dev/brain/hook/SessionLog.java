@@ -21,6 +21,7 @@ import java.util.List;
  */
 final class SessionLog {
     private static final String SUFFIX = ".log";
+    private static final String CLAIM = ".ending-";
 
     private final Path file;
 
@@ -62,6 +63,7 @@ final class SessionLog {
     static List<Path> others(Path dir, String exceptSessionId) {
         List<Path> out = new ArrayList<>();
         String own = fileName(exceptSessionId);
+        releaseDeadClaims(dir);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path f : files) {
                 if (!f.getFileName().toString().equals(own)) {
@@ -72,6 +74,28 @@ final class SessionLog {
             Debug.log("cannot list " + dir + ": " + e);
         }
         return out;
+    }
+
+    // A SessionEnd hook that Claude Code killed (its budget is ~1.5 s) after claiming a log but before recording
+    // session.end leaves the log claimed by a dead process: hand it back, so the next hook ends the session.
+    private static void releaseDeadClaims(Path dir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX + CLAIM + "*")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                int at = name.lastIndexOf(CLAIM);
+                long pid = Long.parseLong(name.substring(at + CLAIM.length()));
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                Path released = f.resolveSibling(name.substring(0, at));
+                if (!Files.exists(released)) {
+                    Files.move(f, released, StandardCopyOption.ATOMIC_MOVE);
+                    Debug.log("released " + name + ": its claimer is gone");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            Debug.log("cannot release dead claims in " + dir + ": " + e);
+        }
     }
 
     static SessionLog at(Path file) {
@@ -123,7 +147,7 @@ final class SessionLog {
 
     /** Renames the log away so no other process ends the session too; null when someone else did. */
     SessionLog claim() {
-        Path claimed = file.resolveSibling(file.getFileName() + ".ending-" + ProcessHandle.current().pid());
+        Path claimed = file.resolveSibling(file.getFileName() + CLAIM + ProcessHandle.current().pid());
         try {
             Files.move(file, claimed, StandardCopyOption.ATOMIC_MOVE);
             return new SessionLog(claimed);

@@ -58,4 +58,20 @@ class SessionLogTest {
         assertEquals(List.of("start\t5\tclaude-code:resume\t\tc\t\t\t"), Files.readAllLines(log.file()));
         assertEquals(List.of(new SessionRecord.Start(5, "claude-code:resume", null, "c", -1, -1, null)), log.records());
     }
+
+    @Test
+    void a_log_claimed_by_a_process_that_died_goes_back_to_the_next_hook_and_a_live_claim_stays(@TempDir Path dir)
+            throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path dead = Files.writeString(dir.resolve("s-dead.log.ending-" + gone.pid()), EARLIER_VERSION);
+        Path live = Files.writeString(dir.resolve("s-live.log.ending-" + ProcessHandle.current().pid()), EARLIER_VERSION);
+
+        List<Path> others = SessionLog.others(dir, "s-mine");
+
+        assertEquals(List.of(dir.resolve("s-dead.log")), others);
+        assertEquals(false, Files.exists(dead));
+        assertEquals(RECORDS, SessionLog.at(dir.resolve("s-dead.log")).records());
+        assertEquals(true, Files.exists(live), "a claim whose process still runs is that process's to finish");
+    }
 }
