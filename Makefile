@@ -18,8 +18,9 @@ run: build            ## local PostgreSQL (unless DATABASE_URL is set), migrate,
 test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_URL or the project-local one); last line: N passed, N failed, N skipped
 	@MVN="$(MVN)" scripts/test.sh
 
-bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
+bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling; granular vs session events (issue 12)
 	@scripts/bench.sh IngestBench
+	@scripts/bench.sh DialectsBench
 
 bench-sdk: build      ## SDK: ns and bytes per recording call, heap with a dead endpoint
 	@$(MVN) -f sdk/pom.xml test-compile && java -cp sdk/target/classes:sdk/target/test-classes dev.brain.sdk.bench.SdkBench 30

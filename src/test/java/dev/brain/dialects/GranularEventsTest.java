@@ -99,7 +99,9 @@ class GranularEventsTest {
 
     private String answer(String question, String customer) {
         String agent = customer.replace("cust_", "agent_");
-        return analytics(brain, question, customer).toString().replace(customer, "CUSTOMER").replace(agent, "AGENT");
+        // silent_seconds counts from the moment of reading: two reads a second apart differ by design.
+        return analytics(brain, question, customer).toString().replace(customer, "CUSTOMER").replace(agent, "AGENT")
+                .replaceAll("\"silent_seconds\":\\d+", "\"silent_seconds\":N");
     }
 
     @Test
