@@ -6,25 +6,29 @@ with e as materialized (
   from events where id > :lo and id <= :hi
 ),
 ends as (
-  select id, customer_id, agent_id, session_id, day, payload from e where event_type = 'session.end'
+  select id, customer_id, agent_id, session_id, ts, day, payload,
+         brain_session_has(agent_id, session_id, 'tool.call', id, ts) as separate_tools,
+         brain_session_has(agent_id, session_id, 'llm.call', id, ts) as separate_llm
+  from e where event_type = 'session.end'
 ),
 -- Tool calls and LLM usage count from whichever carried them first, per session (README "Granular events"): a
 -- session.end's embedded list unless separate tool.call / llm.call events of its session came before it;
 -- separate events unless a session.end whose embedded list counted came before them. Ids order arrivals, and
--- every id below :hi is committed when the job reads (RollupJob), so the answer never depends on chunking.
+-- every id below :hi is committed when the job reads (RollupJob), so the answer never depends on chunking. Only
+-- carriers within a day (by ts) of each other are compared: the look-ups then touch one or two partitions.
 embedded_tools as (
   select x.customer_id, x.day, t ->> 'name' as name, t -> 'ms' as ms, t -> 'ok' = 'false'::jsonb as failed
   from ends x, jsonb_array_elements(case when jsonb_typeof(x.payload -> 'tool_calls') = 'array'
                                          then x.payload -> 'tool_calls' else '[]'::jsonb end) t
   where jsonb_typeof(t) = 'object' and t ->> 'name' is not null
-    and not brain_session_has(x.agent_id, x.session_id, 'tool.call', x.id)
+    and not x.separate_tools
 ),
 granular_tools as (
   select g.customer_id, g.day, g.payload ->> 'name' as name, g.payload -> 'ms' as ms,
          g.payload -> 'ok' = 'false'::jsonb or coalesce(g.payload ->> 'status' in ('failure', 'timeout'), false) as failed
   from e g
   where g.event_type = 'tool.call' and g.payload ->> 'name' is not null
-    and not brain_session_embedded_first(g.agent_id, g.session_id, 'tool_calls', 'tool.call', g.id)
+    and not brain_session_embedded_first(g.agent_id, g.session_id, 'tool_calls', 'tool.call', g.id, g.ts)
 ),
 tool_rows as (
   select * from embedded_tools union all select * from granular_tools
@@ -35,12 +39,12 @@ usage as (
                                       when 'array' then x.payload -> 'llm_usage'
                                       when 'object' then jsonb_build_array(x.payload -> 'llm_usage')
                                       else '[]'::jsonb end) u
-  where jsonb_typeof(u) = 'object' and not brain_session_has(x.agent_id, x.session_id, 'llm.call', x.id)
+  where jsonb_typeof(u) = 'object' and not x.separate_llm
   union all
   select g.customer_id, g.day, g.payload, g.payload -> 'latency_ms'
   from e g
   where g.event_type = 'llm.call'
-    and not brain_session_embedded_first(g.agent_id, g.session_id, 'llm_usage', 'llm.call', g.id)
+    and not brain_session_embedded_first(g.agent_id, g.session_id, 'llm_usage', 'llm.call', g.id, g.ts)
 ),
 daily as (
   select customer_id, day, sum(sessions) as sessions, sum(success) as success, sum(failed) as failed,

@@ -34,7 +34,7 @@ public final class DialectsBench {
         for (boolean granular : new boolean[] {false, true}) {
             String url = IngestBench.freshDatabase(base, "brain_bench_dialects");
             try (Server server = Server.start(Config.from(Map.of("DATABASE_URL", url, "BRAIN_PORT", "0", "BRAIN_ROLLUP_INTERVAL_S", "3600",
-                    "BRAIN_RATE_LIMIT_RPS", "1000000", "BRAIN_RATE_LIMIT_BURST", "1000000", "BRAIN_LOG_LEVEL", "warn")))) {
+                    "BRAIN_RATE_LIMIT_RPS", "1000000", "BRAIN_RATE_LIMIT_BURST", "1000000", "BRAIN_DB_SOCKET_TIMEOUT_MS", "120000")))) {
                 String key = server.db().jdbi().withHandle(h -> {
                     h.execute("insert into customers (id, name, privacy_tier) values ('cust_bench', 'Bench', 'a')");
                     h.execute("insert into agents (id, customer_id) values ('agent_bench', 'cust_bench')");
