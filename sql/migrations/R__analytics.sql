@@ -66,10 +66,15 @@ create or replace function analytics.tools(days int default 30, customer text de
 -- unpriced_calls: LLM usage whose model the price table does not know (cost null, never counted as 0), from
 -- rollup_model_daily. The result columns grew with it, hence the drop (its view is recreated below).
 drop function if exists analytics.spend(int, text) cascade;
+-- PL/pgSQL: its body is checked when called, not when created, so this file also runs on a database migrated
+-- only up to an older version (before rollup_model_daily existed).
 create or replace function analytics.spend(days int default 30, customer text default null)
   returns table (customer_id text, day date, cost_cents numeric, input_tokens numeric, output_tokens numeric, unpriced_calls bigint)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     select coalesce(r.customer_id, u.customer_id), coalesce(r.day, u.day), coalesce(r.cost_cents, 0),
            coalesce(r.input_tokens, 0), coalesce(r.output_tokens, 0), coalesce(u.unpriced, 0)::bigint
     from (select * from rollup_customer_daily r
@@ -80,7 +85,7 @@ create or replace function analytics.spend(days int default 30, customer text de
                group by 1, 2 having sum(m.unpriced) > 0) u
       on u.customer_id = r.customer_id and u.day = r.day
     order by 1, 2;
-  end;
+  end $$;
 
 create or replace function analytics.categories(days int default 30, customer text default null)
   returns table (customer_id text, category text, sessions bigint)
@@ -118,6 +123,22 @@ create or replace function analytics.outcomes(days int default 30, customer text
     having sum(r.success + r.failed + r.escalated) > 0
     order by 1;
   end;
+
+-- "business outcomes −N% week over week" when the customer's business.event count of the last 7 days is under 90%
+-- of the 7 before, else null (health cites it). PL/pgSQL so this file runs before rollup_business_daily exists.
+create or replace function analytics.business_drop(customer text)
+  returns text
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  declare s7 numeric; p7 numeric;
+  begin
+    select coalesce(sum(x.events) filter (where x.day > (now() at time zone 'utc')::date - 7), 0),
+           coalesce(sum(x.events) filter (where x.day <= (now() at time zone 'utc')::date - 7), 0)
+      into s7, p7
+    from rollup_business_daily x
+    where x.customer_id = customer and x.day > (now() at time zone 'utc')::date - 14;
+    return case when p7 > 0 and s7 < 0.9 * p7 then 'business outcomes −' || round(100.0 * (p7 - s7) / p7) || '% week over week' end;
+  end $$;
 
 -- Health 0-100 = 40% activity trend (sessions in the last 7 days vs the 7 before) + 30% agents
 -- live (an event in the last 24 h) + 30% quality (1 - failure rate - escalation rate over `days`).
@@ -165,12 +186,7 @@ create or replace function analytics.health(days int default 30, customer text d
                   when p.silent > 0 then p.silent || ' of ' || p.agents || ' agents silent > 24 h' end,
              case when p.fr >= 0.2 then 'failure rate ' || round(100 * p.fr) || '%' end,
              case when p.er >= 0.2 then 'escalation rate ' || round(100 * p.er) || '%' end,
-             (select 'business outcomes −' || round(100.0 * (bt.p7 - bt.s7) / bt.p7) || '% week over week'
-              from (select coalesce(sum(x.events) filter (where x.day > (now() at time zone 'utc')::date - 7), 0) as s7,
-                           coalesce(sum(x.events) filter (where x.day <= (now() at time zone 'utc')::date - 7), 0) as p7
-                    from rollup_business_daily x
-                    where x.customer_id = p.customer_id and x.day > (now() at time zone 'utc')::date - 14) bt
-              where bt.p7 > 0 and bt.s7 < 0.9 * bt.p7)), ''),
+             analytics.business_drop(p.customer_id)), ''),
              'healthy: ' || p.s7 || case when p.s7 = 1 then ' session' else ' sessions' end || ' in 7 days' ||
              case when p.p7 > 0 and p.s7 > p.p7 then ' (+' || round(100.0 * (p.s7 - p.p7) / p.p7) || '% week over week)' else '' end)
     from parts p
@@ -208,14 +224,17 @@ create or replace view analytics.freshness as select last_id, fresh_as_of from r
 -- Per customer, business event name and day: how many and their summed value (business.event).
 create or replace function analytics.business_outcomes(days int default 30, customer text default null)
   returns table (customer_id text, name text, day date, events bigint, value_sum double precision)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     select r.customer_id, r.name, r.day, sum(r.events)::bigint, sum(r.value_sum)
     from rollup_business_daily r
     where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
     group by 1, 2, 3
     order by 1, 2, 3;
-  end;
+  end $$;
 
 -- Per customer and model: calls, tokens, cost, calls whose cost is unknown, error rate, and latency p50/p90/p99
 -- (upper bounds of the latency buckets, from the calls that reported a latency). slo: {"model": p90 ms, "*": ms}
@@ -258,8 +277,11 @@ create or replace function analytics.models(days int default 30, customer text d
 -- APPROVED, CONFIRMED or OK) and success rate (success true; a declined call that did not fail is a success).
 create or replace function analytics.decisions(days int default 30, customer text default null)
   returns table (customer_id text, agent_name text, day date, events bigint, approval_rate numeric, success_rate numeric)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
     select r.customer_id, r.agent_name, r.day, sum(r.events)::bigint,
            round(sum(r.approved)::numeric / nullif(sum(r.events), 0), 4),
            round(sum(r.succeeded)::numeric / nullif(sum(r.events), 0), 4)
@@ -267,10 +289,8 @@ create or replace function analytics.decisions(days int default 30, customer tex
     where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
     group by 1, 2, 3
     order by 1, 2, 3;
-  end;
+  end $$;
 
-create or replace view analytics.business_daily as
-  select day, customer_id, agent_id, name, events, value_sum from rollup_business_daily;
 create or replace view analytics.models_30d as select * from analytics.models(30);
 create or replace view analytics.decisions_30d as select * from analytics.decisions(30);
 

@@ -11,6 +11,9 @@ create table rollup_business_daily (
   primary key (day, customer_id, agent_id, name)
 );
 create index rollup_business_daily_customer on rollup_business_daily (customer_id, day);
+-- For Metabase and other readers (granted to brain_reader with the rest of schema analytics by R__analytics.sql).
+create view analytics.business_daily as
+  select day, customer_id, agent_id, name, events, value_sum from rollup_business_daily;
 
 -- LLM calls per customer, model, day and latency bucket (brain_latency_bucket of latency_ms; 0 when the call
 -- carried none), from llm.call events and session.end llm_usage entries. unpriced: calls whose cost is unknown.

@@ -48,9 +48,14 @@ public final class DialectsBench {
                 long events = sessions.get() * (granular ? PER_SESSION : 1);
                 System.out.printf("%-9s: %,8.0f events/s = %,7.0f sessions/s (%d clients, batches of 100 events, %d s)%n",
                         granular ? "granular" : "session", events / secs, sessions.get() / secs, clients, seconds);
-                long foldStart = System.nanoTime();
-                RollupJob.Report r = new RollupJob(server.db().jdbi()).runOnce();
-                double foldMs = (System.nanoTime() - foldStart) / 1e6;
+                // The server's own start-up fold may hold the lock: ours is the one that reads this run's events.
+                RollupJob.Report r;
+                double foldMs;
+                do {
+                    long foldStart = System.nanoTime();
+                    r = new RollupJob(server.db().jdbi()).runOnce();
+                    foldMs = (System.nanoTime() - foldStart) / 1e6;
+                } while (!r.ran() || r.events() == 0);
                 System.out.printf("%-9s  fold: %,d events in %,.0f ms = %.1f µs per session%n", "",
                         r.events(), foldMs, 1000 * foldMs / Math.max(1, sessions.get()));
             }
