@@ -24,8 +24,9 @@ test:                 ## every test, against a real PostgreSQL (TEST_DATABASE_UR
 test-cluster:         ## two brains behind nginx, SDK agents for 60 s, one brain SIGKILLed mid-run; throughput with one and two brains
 	@MVN="$(MVN)" scripts/test-cluster.sh
 
-bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling
+bench: build          ## ingest load generator: HTTP path vs the direct JDBC ceiling; granular vs session events (issue 12)
 	@scripts/bench.sh IngestBench
+	@scripts/bench.sh DialectsBench
 
 bench-sdk: build      ## both SDKs side by side: cost per recording call, RSS at 20k events/s into a dead endpoint, events/s into a local brain
 	@$(MVN) -f sdk/java/pom.xml test-compile && $${PYTHON:-python3} sdk/python/bench/bench.py 60 20000

@@ -63,16 +63,29 @@ create or replace function analytics.tools(days int default 30, customer text de
     order by 3 desc, 1, 2;
   end $$;
 
+-- unpriced_calls: LLM usage whose model the price table does not know (cost null, never counted as 0), from
+-- rollup_model_daily. The result columns grew with it, hence the drop (its view is recreated below).
+drop function if exists analytics.spend(int, text) cascade;
+-- PL/pgSQL: its body is checked when called, not when created, so this file also runs on a database migrated
+-- only up to an older version (before rollup_model_daily existed).
 create or replace function analytics.spend(days int default 30, customer text default null)
-  returns table (customer_id text, day date, cost_cents numeric, input_tokens numeric, output_tokens numeric)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
-    select r.customer_id, r.day, r.cost_cents, r.input_tokens, r.output_tokens
-    from rollup_customer_daily r
-    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
-      and (r.cost_cents > 0 or r.input_tokens > 0 or r.output_tokens > 0)
-    order by r.customer_id, r.day;
-  end;
+  returns table (customer_id text, day date, cost_cents numeric, input_tokens numeric, output_tokens numeric, unpriced_calls bigint)
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    select coalesce(r.customer_id, u.customer_id), coalesce(r.day, u.day), coalesce(r.cost_cents, 0),
+           coalesce(r.input_tokens, 0), coalesce(r.output_tokens, 0), coalesce(u.unpriced, 0)::bigint
+    from (select * from rollup_customer_daily r
+          where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+            and (r.cost_cents > 0 or r.input_tokens > 0 or r.output_tokens > 0)) r
+    full join (select m.customer_id, m.day, sum(m.unpriced) as unpriced from rollup_model_daily m
+               where m.day > (now() at time zone 'utc')::date - days and (customer is null or m.customer_id = customer)
+               group by 1, 2 having sum(m.unpriced) > 0) u
+      on u.customer_id = r.customer_id and u.day = r.day
+    order by 1, 2;
+  end $$;
 
 create or replace function analytics.categories(days int default 30, customer text default null)
   returns table (customer_id text, category text, sessions bigint)
@@ -110,6 +123,22 @@ create or replace function analytics.outcomes(days int default 30, customer text
     having sum(r.success + r.failed + r.escalated) > 0
     order by 1;
   end;
+
+-- "business outcomes −N% week over week" when the customer's business.event count of the last 7 days is under 90%
+-- of the 7 before, else null (health cites it). PL/pgSQL so this file runs before rollup_business_daily exists.
+create or replace function analytics.business_drop(customer text)
+  returns text
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  declare s7 numeric; p7 numeric;
+  begin
+    select coalesce(sum(x.events) filter (where x.day > (now() at time zone 'utc')::date - 7), 0),
+           coalesce(sum(x.events) filter (where x.day <= (now() at time zone 'utc')::date - 7), 0)
+      into s7, p7
+    from rollup_business_daily x
+    where x.customer_id = customer and x.day > (now() at time zone 'utc')::date - 14;
+    return case when p7 > 0 and s7 < 0.9 * p7 then 'business outcomes −' || round(100.0 * (p7 - s7) / p7) || '% week over week' end;
+  end $$;
 
 -- Health 0-100 = 40% activity trend (sessions in the last 7 days vs the 7 before) + 30% agents
 -- live (an event in the last 24 h) + 30% quality (1 - failure rate - escalation rate over `days`).
@@ -156,7 +185,8 @@ create or replace function analytics.health(days int default 30, customer text d
              case when p.agents = 0 then 'no agents registered'
                   when p.silent > 0 then p.silent || ' of ' || p.agents || ' agents silent > 24 h' end,
              case when p.fr >= 0.2 then 'failure rate ' || round(100 * p.fr) || '%' end,
-             case when p.er >= 0.2 then 'escalation rate ' || round(100 * p.er) || '%' end), ''),
+             case when p.er >= 0.2 then 'escalation rate ' || round(100 * p.er) || '%' end,
+             analytics.business_drop(p.customer_id)), ''),
              'healthy: ' || p.s7 || case when p.s7 = 1 then ' session' else ' sessions' end || ' in 7 days' ||
              case when p.p7 > 0 and p.s7 > p.p7 then ' (+' || round(100.0 * (p.s7 - p.p7) / p.p7) || '% week over week)' else '' end)
     from parts p
@@ -597,6 +627,80 @@ create or replace function analytics.usage_metrics(days int default 30, customer
   end;
 create or replace view analytics.usage_metrics_daily as
   select customer_id, agent_id, day, metric, value from rollup_usage_metric_daily;
+-- Issue 12 (dialects): business outcomes, models with latency percentiles, the collector's decisions.
+
+-- Per customer, business event name and day: how many and their summed value (business.event).
+create or replace function analytics.business_outcomes(days int default 30, customer text default null)
+  returns table (customer_id text, name text, day date, events bigint, value_sum double precision)
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    select r.customer_id, r.name, r.day, sum(r.events)::bigint, sum(r.value_sum)
+    from rollup_business_daily r
+    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+    group by 1, 2, 3
+    order by 1, 2, 3;
+  end $$;
+
+-- Per customer and model: calls, tokens, cost, calls whose cost is unknown, error rate, and latency p50/p90/p99
+-- (upper bounds of the latency buckets, from the calls that reported a latency). slo: {"model": p90 ms, "*": ms}
+-- (BRAIN_SLO_MODEL_P90_MS); slo_breached when the model's p90 is above its objective.
+create or replace function analytics.models(days int default 30, customer text default null, slo jsonb default null)
+  returns table (customer_id text, model text, calls bigint, errors bigint, error_rate numeric, input_tokens numeric,
+                 output_tokens numeric, cache_read_tokens numeric, cache_creation_tokens numeric, cost_cents numeric,
+                 unpriced_calls bigint, p50_ms numeric, p90_ms numeric, p99_ms numeric, slo_p90_ms numeric, slo_breached boolean)
+  language plpgsql stable security definer set search_path = public, pg_temp set plan_cache_mode = force_custom_plan
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    with b as (
+      select r.customer_id, r.model, r.bucket_ms, sum(r.calls) as calls, sum(r.errors) as errors,
+             sum(r.input_tokens) as i, sum(r.output_tokens) as o, sum(r.cache_read_tokens) as cr,
+             sum(r.cache_creation_tokens) as cc, sum(r.cost_cents) as cost, sum(r.unpriced) as unpriced
+      from rollup_model_daily r
+      where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+      group by 1, 2, 3),
+    w as (
+      select b.*, sum(b.calls) filter (where b.bucket_ms > 0) over (partition by b.customer_id, b.model order by b.bucket_ms) as cum,
+             sum(b.calls) filter (where b.bucket_ms > 0) over (partition by b.customer_id, b.model) as timed
+      from b),
+    m as (
+      select w.customer_id, w.model, sum(w.calls)::bigint as calls, sum(w.errors)::bigint as errors,
+             round(sum(w.errors) / nullif(sum(w.calls), 0), 4) as error_rate,
+             sum(w.i) as i, sum(w.o) as o, sum(w.cr) as cr, sum(w.cc) as cc, sum(w.cost) as cost, sum(w.unpriced)::bigint as unpriced,
+             min(w.bucket_ms) filter (where w.bucket_ms > 0 and w.cum >= 0.50 * w.timed) as p50,
+             min(w.bucket_ms) filter (where w.bucket_ms > 0 and w.cum >= 0.90 * w.timed) as p90,
+             min(w.bucket_ms) filter (where w.bucket_ms > 0 and w.cum >= 0.99 * w.timed) as p99
+      from w group by 1, 2)
+    select m.customer_id, m.model, m.calls, m.errors, m.error_rate, m.i, m.o, m.cr, m.cc, m.cost, m.unpriced,
+           m.p50, m.p90, m.p99, o.ms, coalesce(m.p90 > o.ms, false)
+    from m left join lateral (select coalesce((slo ->> m.model)::numeric, (slo ->> '*')::numeric) as ms) o on true
+    order by 1, 3 desc, 2;
+  end $$;
+
+-- The agent-framework collector's two metrics, per customer, its agent name and day: approval rate (decisions
+-- APPROVED, CONFIRMED or OK) and success rate (success true; a declined call that did not fail is a success).
+create or replace function analytics.decisions(days int default 30, customer text default null)
+  returns table (customer_id text, agent_name text, day date, events bigint, approval_rate numeric, success_rate numeric)
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    select r.customer_id, r.agent_name, r.day, sum(r.events)::bigint,
+           round(sum(r.approved)::numeric / nullif(sum(r.events), 0), 4),
+           round(sum(r.succeeded)::numeric / nullif(sum(r.events), 0), 4)
+    from rollup_decision_daily r
+    where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
+    group by 1, 2, 3
+    order by 1, 2, 3;
+  end $$;
+
+create or replace view analytics.models_30d as select * from analytics.models(30);
+create or replace view analytics.decisions_30d as select * from analytics.decisions(30);
 
 do $$
 begin

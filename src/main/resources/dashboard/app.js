@@ -217,6 +217,19 @@
     });
   }
 
+  // The answer is per day; the card sums the window per customer and outcome name, most frequent first.
+  function renderBusiness(rows) {
+    const sums = new Map();
+    rows.forEach((r) => {
+      const k = r.customer_id + '\u0000' + r.name;
+      const s = sums.get(k) || { customer_id: r.customer_id, name: r.name, events: 0, value: 0 };
+      s.events += r.events; s.value += r.value_sum; sums.set(k, s);
+    });
+    fill('business', [...sums.values()].sort((a, b) => b.events - a.events).slice(0, 12), (tr, r) => {
+      cell(tr, r.customer_id); cell(tr, r.name); cell(tr, fmt(r.events), 'num'); cell(tr, fmt(Math.round(r.value * 100) / 100), 'num');
+    });
+  }
+
   async function load() {
     if (!localStorage.getItem(TOKEN_KEY)) { askToken(); return; }
     document.body.dataset.ready = 'false';
@@ -239,6 +252,7 @@
         cell(tr, ago(r.silent_seconds), r.silent ? 'silent' : '');
       });
       renderUsage((await api('usage-metrics')).rows);
+      renderBusiness((await api('outcomes/business')).rows);
       $('fresh').textContent = 'data as of ' + new Date(health.fresh_as_of).toLocaleTimeString();
       document.body.dataset.ready = 'true';
     } catch (err) {

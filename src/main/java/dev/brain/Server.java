@@ -10,6 +10,7 @@ import dev.brain.analytics.RollupJob;
 import dev.brain.auth.AuthFailureLimiter;
 import dev.brain.auth.Authenticator;
 import dev.brain.auth.CustomerTokens;
+import dev.brain.collector.CollectorRoutes;
 import dev.brain.config.Config;
 import dev.brain.customer.CustomerReport;
 import dev.brain.customer.CustomerRoutes;
@@ -130,15 +131,17 @@ public final class Server implements AutoCloseable {
                 new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), IngestLimits.of(config), metrics);
         var validator = new EventValidator(json, Clock.systemUTC(), retention);
-        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics);
+        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics, prices);
         var sessionizer = new Sessionizer(db.jdbi(), json, metrics);
         boolean migrated = config.migrate();
+        var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
         List<Routes> routes = List.of(
-                new HealthRoutes(new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty()), metrics),
+                new HealthRoutes(readiness, metrics),
                 new IngestRoutes(gate, new JsonEvents(json, validator), ingest),
                 new OtlpRoutes(gate, new OtlpReceiver(ingest, validator, sessionizer, new UsageStore(db.jdbi()), Clock.systemUTC(),
                         retention, json, metrics), json),
-                new AnalyticsRoutes(new Analytics(read.jdbi()), admin, config.kAnonymity()),
+                new CollectorRoutes(json, gate, ingest, validator, db.jdbi(), readiness),
+                new AnalyticsRoutes(new Analytics(read.jdbi(), config.sloModelP90Ms()), admin, config.kAnonymity()),
                 new DashboardRoutes(),
                 new RawSummaryRoutes(new RawSummaries(db.jdbi()), admin),
                 new AlertRoutes(alerts.store(), config.alerting(), admin, json),

@@ -29,7 +29,8 @@ public final class AdminCli {
               brain admin customer list
               brain admin agent add --id <id> --customer <customer-id> [--kind <kind>]
               brain admin agent list [--customer <customer-id>]
-              brain admin key create --agent <agent-id> [--label <text>]   (prints the key, once)
+              brain admin key create --agent <agent-id> [--label <text>] [--require-signature]
+                                   (prints the key, once; with --require-signature a second line: the signing secret)
               brain admin key revoke --id <key-id>
               brain admin key list [--agent <agent-id>]
               brain admin customer tier-c --id <id> --enabled true|false   (off removes stored raw summaries)
@@ -111,7 +112,7 @@ public final class AdminCli {
             case "customer list" -> customers.list(new Args(args, 3, Set.of()));
             case "agent add" -> agents.add(new Args(args, 3, Set.of("id", "customer", "kind")));
             case "agent list" -> agents.list(new Args(args, 3, Set.of("customer")));
-            case "key create" -> keys.create(new Args(args, 3, Set.of("agent", "label")));
+            case "key create" -> keys.create(new Args(args, 3, Set.of("agent", "label"), Set.of("require-signature")));
             case "key revoke" -> keys.revoke(new Args(args, 3, Set.of("id")));
             case "key list" -> keys.list(new Args(args, 3, Set.of("agent")));
             case "customer tier-c" -> privacy.tierC(new Args(args, 3, Set.of("id", "enabled")));

@@ -2,6 +2,7 @@ package dev.brain.admin;
 
 import dev.brain.error.UsageError;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -10,10 +11,20 @@ import java.util.regex.Pattern;
 final class Args {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}");
     private final Map<String, String> values = new HashMap<>();
+    private final Set<String> flagsSet = new HashSet<>();
 
     Args(String[] args, int from, Set<String> allowed) {
+        this(args, from, allowed, Set.of());
+    }
+
+    /** flags: "--name" switches that take no value. */
+    Args(String[] args, int from, Set<String> allowed, Set<String> flags) {
         for (int i = from; i < args.length; i++) {
             String name = args[i];
+            if (name.startsWith("--") && flags.contains(name.substring(2))) {
+                flagsSet.add(name.substring(2));
+                continue;
+            }
             if (!name.startsWith("--") || !allowed.contains(name.substring(2))) {
                 throw new UsageError("unexpected argument '" + name + "'");
             }
@@ -30,6 +41,10 @@ final class Args {
             throw new UsageError("--" + name + " is required");
         }
         return v;
+    }
+
+    boolean flag(String name) {
+        return flagsSet.contains(name);
     }
 
     String optional(String name) {

@@ -13,9 +13,13 @@ record KeyCommands(TenantDao tenants, KeyDao keys, PrintStream out, PrintStream 
             err.println("no agent " + agent);
             return 1;
         }
-        KeyDao.IssuedKey key = keys.issue(agent, a.optional("label"));
+        KeyDao.IssuedKey key = keys.issue(agent, a.optional("label"), a.flag("require-signature"));
         err.println("key " + key.id() + " created for " + agent + "; it is shown once, store it now");
         out.println(key.secret());
+        if (key.signingSecret() != null) {
+            err.println("its requests must be signed: the second line is the signing secret (BRAIN_SIGNING_SECRET), also shown once");
+            out.println(key.signingSecret());
+        }
         return 0;
     }
 

@@ -1,7 +1,9 @@
 package dev.brain.analytics;
 
 import dev.brain.auth.TenantDao;
+import dev.brain.http.Json;
 import java.time.Instant;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -18,7 +20,10 @@ public final class Analytics {
         CATEGORIES("categories", "select * from analytics.categories(:days, :customer)"),
         OUTCOMES("outcomes", "select * from analytics.outcomes(:days, :customer)"),
         HEALTH("health", "select * from analytics.health(:days, :customer)"),
-        USAGE_METRICS("usage-metrics", "select * from analytics.usage_metrics(:days, :customer)");
+        USAGE_METRICS("usage-metrics", "select * from analytics.usage_metrics(:days, :customer)"),
+        BUSINESS("outcomes/business", "select * from analytics.business_outcomes(:days, :customer)"),
+        MODELS("models", "select * from analytics.models(:days, :customer, cast(:slo as jsonb))"),
+        DECISIONS("decisions", "select * from analytics.decisions(:days, :customer)");
 
         public final String path;
         final String sql;
@@ -34,9 +39,16 @@ public final class Analytics {
     static final String CATEGORIES_SHARED = "select * from analytics.categories_shared(:days, :k)";
 
     private final Jdbi jdbi;
+    private final String modelObjectives;
 
     public Analytics(Jdbi jdbi) {
+        this(jdbi, Map.of());
+    }
+
+    /** modelObjectives: p90 latency objectives per model in ms ("*": every other model), flagged by the models answer. */
+    public Analytics(Jdbi jdbi, Map<String, Long> modelObjectives) {
         this.jdbi = jdbi;
+        this.modelObjectives = modelObjectives.isEmpty() ? null : Json.mapper().valueToTree(modelObjectives).toString();
     }
 
     /** Rows with the fresh_as_of they reflect; `across` is the categories-across-customers table or null. */
@@ -69,9 +81,9 @@ public final class Analytics {
         return jdbi.withExtension(TenantDao.class, tenants -> tenants.customerExists(id));
     }
 
-    private static Table run(Handle h, String sql, int days, String customer) {
+    private Table run(Handle h, String sql, int days, String customer) {
         return h.configure(SqlStatements.class, s -> s.setUnusedBindingAllowed(true))
-                .createQuery(sql).bind("days", days).bind("customer", customer)
+                .createQuery(sql).bind("days", days).bind("customer", customer).bind("slo", modelObjectives)
                 .scanResultSet((rs, ctx) -> Table.from(rs.get()));
     }
 }

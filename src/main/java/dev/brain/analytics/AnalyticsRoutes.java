@@ -53,7 +53,7 @@ public final class AnalyticsRoutes implements Routes {
         if (csv) {
             Table rows = answer.across() != null && "across".equals(ctx.queryParam("scope")) ? answer.across() : answer.rows();
             ctx.header("X-Fresh-As-Of", fresh.toString())
-                    .header("Content-Disposition", "inline; filename=\"" + q.path + ".csv\"")
+                    .header("Content-Disposition", "inline; filename=\"" + q.path.replace('/', '_') + ".csv\"")
                     .contentType("text/csv; charset=utf-8").result(rows.csv());
             return;
         }

@@ -74,7 +74,7 @@ public final class Authenticator {
         Optional<Principal> found;
         try {
             metrics.inc("brain_auth_lookups_total");
-            found = jdbi.withExtension(KeyDao.class, dao -> dao.findActive(hash));
+            found = jdbi.withExtension(KeyDao.class, dao -> dao.findActive(hash)).map(k -> principal(k, secret));
         } catch (RuntimeException e) {
             failures.giveBack(clientAddress); // an outage is not the client's failure
             throw e;
@@ -87,6 +87,18 @@ public final class Authenticator {
             rememberUnknown(cacheKey, now);
         }
         return found;
+    }
+
+    // A sealed secret that does not open is a broken key, never an unsigned one: it then matches no signature.
+    private static Principal principal(KeyDao.ActiveKey k, String apiKey) {
+        String signing = null;
+        if (k.signingSecretSealed() != null) {
+            signing = SigningSecrets.open(apiKey, k.signingSecretSealed());
+            if (signing == null) {
+                signing = SigningSecrets.newSecret();
+            }
+        }
+        return new Principal(k.keyId(), k.agentId(), k.customerId(), k.privacyTier(), k.tierCEnabled(), signing);
     }
 
     private void rememberKnown(String cacheKey, Principal principal, long now) {

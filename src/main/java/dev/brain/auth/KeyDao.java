@@ -13,25 +13,39 @@ public interface KeyDao {
     record KeyRow(String id, String agentId, String customerId, String label, Instant createdAt, Instant revokedAt) {
     }
 
-    record IssuedKey(String id, String secret) {
+    /** signingSecret is null unless the key was minted with --require-signature; it is shown once, like the key. */
+    record IssuedKey(String id, String secret, String signingSecret) {
+    }
+
+    /** An active key as stored; the signing secret still sealed under the API key. */
+    record ActiveKey(String keyId, String agentId, String customerId, String privacyTier, boolean tierCEnabled,
+                     byte[] signingSecretSealed) {
     }
 
     @SqlQuery("""
-            select k.id as key_id, k.agent_id, a.customer_id, c.privacy_tier, c.tier_c_enabled
+            select k.id as key_id, k.agent_id, a.customer_id, c.privacy_tier, c.tier_c_enabled, k.signing_secret_sealed
             from api_keys k join agents a on a.id = k.agent_id join customers c on c.id = a.customer_id
             where k.key_hash = :hash and k.revoked_at is null""")
-    @RegisterConstructorMapper(Principal.class)
-    Optional<Principal> findActive(byte[] hash);
+    @RegisterConstructorMapper(ActiveKey.class)
+    Optional<ActiveKey> findActive(byte[] hash);
 
-    @SqlUpdate("insert into api_keys (id, agent_id, key_hash, label) values (:id, :agentId, :hash, :label)")
-    void insert(String id, String agentId, byte[] hash, String label);
+    @SqlUpdate("""
+            insert into api_keys (id, agent_id, key_hash, label, signing_secret_sealed)
+            values (:id, :agentId, :hash, :label, :sealed)""")
+    void insert(String id, String agentId, byte[] hash, String label, byte[] sealed);
 
     /** Mints a key for the agent and stores its hash. */
     default IssuedKey issue(String agentId, String label) {
+        return issue(agentId, label, false);
+    }
+
+    /** Mints a key (and, when signed, its signing secret, stored sealed under the key). */
+    default IssuedKey issue(String agentId, String label, boolean requireSignature) {
         String secret = ApiKeys.newSecret();
         String id = ApiKeys.newKeyId();
-        insert(id, agentId, ApiKeys.hash(secret), label);
-        return new IssuedKey(id, secret);
+        String signing = requireSignature ? SigningSecrets.newSecret() : null;
+        insert(id, agentId, ApiKeys.hash(secret), label, signing == null ? null : SigningSecrets.seal(secret, signing));
+        return new IssuedKey(id, secret, signing);
     }
 
     @SqlUpdate("update api_keys set revoked_at = now() where id = :id and revoked_at is null")

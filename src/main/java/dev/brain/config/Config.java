@@ -50,7 +50,8 @@ public record Config(
         Duration sessionIdle,
         Duration sessionCloseInterval,
         String readDatabaseUrl,
-        String archiveDir) {
+        String archiveDir,
+        Map<String, Long> sloModelP90Ms) {
 
     public static final String LOCAL_DATABASE_URL = "jdbc:postgresql://127.0.0.1:55432/brain?user=brain";
     public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -118,7 +119,31 @@ public record Config(
                 // Empty: analytics read the primary. A replica's URL takes the read-only paths off the primary.
                 e.string("BRAIN_READ_DATABASE_URL", "").isEmpty() ? "" : jdbcUrl("BRAIN_READ_DATABASE_URL", e.string("BRAIN_READ_DATABASE_URL", "")),
                 // Empty: retention drops old months for good, as before.
-                e.string("BRAIN_ARCHIVE_DIR", ""));
+                e.string("BRAIN_ARCHIVE_DIR", ""),
+                modelObjectives(e.string("BRAIN_SLO_MODEL_P90_MS", "")));
+    }
+
+    /** "2000" (every model) or "claude-opus-4-6=8000,*=2000": p90 latency objectives in ms, "*" for the rest. */
+    static Map<String, Long> modelObjectives(String raw) {
+        var out = new java.util.LinkedHashMap<String, Long>();
+        for (String part : raw.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.lastIndexOf('=');
+            String model = eq < 0 ? "*" : part.substring(0, eq).trim();
+            try {
+                long ms = Long.parseLong(part.substring(eq + 1).trim());
+                if (ms < 1 || model.isEmpty()) {
+                    throw new NumberFormatException();
+                }
+                out.put(model, ms);
+            } catch (NumberFormatException ex) {
+                throw new InvalidConfig("BRAIN_SLO_MODEL_P90_MS must be milliseconds, or model=ms pairs separated by commas ('*' for"
+                        + " every other model); '" + part.trim() + "' is neither");
+            }
+        }
+        return Map.copyOf(out);
     }
 
     // Placeholders from examples and compose files; compared without case, spaces, dashes or underscores.

@@ -56,7 +56,8 @@ public final class Errors {
         if (retryAfterSeconds > 0) {
             ctx.header("Retry-After", Long.toString(retryAfterSeconds));
         }
-        // One answer for a missing, unknown or revoked key: nothing tells them apart.
-        ctx.json(status == 401 ? Map.of("error", "unauthorized") : Map.of("error", code, "message", message));
+        // One answer for a missing, unknown or revoked key: nothing tells them apart. A valid key's unsigned or
+        // badly signed request says which (signature_*): its holder already knows the key exists.
+        ctx.json(status == 401 && code.equals("unauthorized") ? Map.of("error", "unauthorized") : Map.of("error", code, "message", message));
     }
 }

@@ -22,8 +22,19 @@ public final class BodyReader {
     private static final long MAX_DRAIN_BYTES = 4L << 20;
     private static final int FIRST_BUFFER = 16 * 1024;
 
+    /** What must hold of the body's bytes as they came over the wire, before anything is inflated (a signature). */
+    public interface WireCheck {
+        void check(byte[] wire);
+    }
+
     /** The body's content: as received, or inflated from gzip. Every buffer it grows is counted against the lease. */
     public static byte[] read(InputStream in, long contentLength, String contentEncoding, BodyBudget.Lease lease) throws IOException {
+        return read(in, contentLength, contentEncoding, lease, wire -> { });
+    }
+
+    /** As {@link #read(InputStream, long, String, BodyBudget.Lease)}, after `check` has accepted the bytes as sent. */
+    public static byte[] read(InputStream in, long contentLength, String contentEncoding, BodyBudget.Lease lease, WireCheck check)
+            throws IOException {
         if (contentLength > MAX_WIRE_BYTES) {
             if (contentLength <= MAX_DRAIN_BYTES) {
                 drain(in);
@@ -39,6 +50,7 @@ public final class BodyReader {
             drain(in);
             throw e;
         }
+        check.check(wire);
         String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase();
         return switch (encoding) {
             case "", "identity" -> wire;

@@ -44,6 +44,7 @@ public final class EventValidator {
         if (!node.isObject()) {
             throw new InvalidEvent("invalid_envelope", "an event must be a JSON object");
         }
+        LeanPipeline.normalise(node);
         UUID eventId = eventId(node.get("event_id"));
         Instant ts = timestamp(node.get("ts"));
         String type = Fields.requiredText(node, "event_type", MAX_NAME, "event_type");
@@ -66,8 +67,9 @@ public final class EventValidator {
             case "session.end" -> sessionEnd(p, sessionId);
             case "error" -> error(p);
             case "heartbeat" -> heartbeat(p);
-            default -> throw new InvalidEvent("unknown_event_type",
-                    "event_type must be session.start, session.end, error or heartbeat");
+            case "tool.call", "llm.call", "session.update", "business.event" -> GranularEvents.validate(type, p, sessionId, STATUSES);
+            default -> throw new InvalidEvent("unknown_event_type", "event_type must be session.start, session.end, error, heartbeat, "
+                    + "tool.call, llm.call, session.update or business.event (or a lean-pipeline alias)");
         }
         // Any event type may carry a summary; the privacy tiers apply to it wherever it is (IngestService).
         Fields.optionalText(p, "summary_raw", MAX_SUMMARY, "payload.summary_raw");
@@ -174,7 +176,11 @@ public final class EventValidator {
         Fields.optionalText(u, "model", MAX_NAME, at + ".model");
         Fields.bounded(u.get("input_tokens"), at + ".input_tokens", true, MAX_TOKENS, "tokens per entry");
         Fields.bounded(u.get("output_tokens"), at + ".output_tokens", true, MAX_TOKENS, "tokens per entry");
+        Fields.bounded(u.get("cache_read_tokens"), at + ".cache_read_tokens", true, MAX_TOKENS, "tokens per entry");
+        Fields.bounded(u.get("cache_creation_tokens"), at + ".cache_creation_tokens", true, MAX_TOKENS, "tokens per entry");
         Fields.bounded(u.get("cost_cents"), at + ".cost_cents", false, MAX_COST_CENTS, "cents per entry, $10 million");
+        Fields.bounded(u.get("latency_ms"), at + ".latency_ms", false, MAX_DURATION_MS, "366 days in milliseconds");
+        Fields.bounded(u.get("calls"), at + ".calls", true, MAX_TOKENS, "calls per entry");
     }
 
     private static void error(ObjectNode p) {

@@ -2,6 +2,7 @@ package dev.brain.ingest;
 
 import dev.brain.auth.Authenticator;
 import dev.brain.auth.Principal;
+import dev.brain.auth.RequestSignature;
 import dev.brain.auth.TooManyAuthFailures;
 import dev.brain.error.ClientGone;
 import dev.brain.error.RequestTimeout;
@@ -18,8 +19,8 @@ import java.util.Optional;
 
 /**
  * What every ingest endpoint does before decoding, whatever its wire format: the key, the per-key rate limit, a
- * slot in flight, the body within its deadline and byte budget. One gate is shared by every ingest route, so the
- * limits hold across them.
+ * slot in flight, the body within its deadline and byte budget, and the signature of a key that demands one. One
+ * gate is shared by every ingest route, so the limits hold across them.
  */
 public final class IngestGate {
     private final Authenticator auth;
@@ -28,6 +29,11 @@ public final class IngestGate {
     private final InFlight inFlight;
     private final BodyBudget budget;
     private final Metrics metrics;
+
+    /** What the handler gets: who sent it and the body (inflated), while the slot and the body's budget are held. */
+    public interface Handler {
+        void handle(Principal who, byte[] body);
+    }
 
     public IngestGate(Authenticator auth, RateLimiter rateLimiter, IngestLimits limits, Metrics metrics) {
         this.auth = auth;
@@ -39,6 +45,7 @@ public final class IngestGate {
         metrics.describe("brain_auth_failures_total", "Requests with a missing, unknown or revoked key");
         metrics.describe("brain_rate_limited_total", "Requests refused by the per-key rate limit");
         metrics.describe("brain_auth_throttled_total", "Requests refused because their address sent too many unknown keys");
+        metrics.describe("brain_signature_failures_total", "Requests of a signing key refused, by reason (missing, invalid, stale)");
         metrics.describe("brain_ingest_in_flight", "Ingest requests being read, parsed or stored");
         metrics.describe("brain_ingest_body_bytes", "Request-body bytes (received and inflated) held by ingest requests");
         metrics.gauge("brain_ingest_in_flight", inFlight::count);
@@ -71,9 +78,21 @@ public final class IngestGate {
         }
     }
 
-    /** The key's owner within its rate limit and a slot in flight; 401, 429 or 503 otherwise. */
+    /** Admits the request presenting `token` (null when it brought none) and hands its body to the handler. */
+    public void admit(Context ctx, String token, Handler handler) {
+        try (Admitted admitted = admit(ctx, token)) {
+            handler.handle(admitted.who(), readBody(ctx, admitted));
+        }
+    }
+
+    /** The bearer key's owner within its rate limit and a slot in flight; 401, 429 or 503 otherwise. */
     public Admitted admit(Context ctx) {
-        Principal who = principal(ctx);
+        return admit(ctx, Bearer.token(ctx));
+    }
+
+    /** The owner of `token` (null when the request brought none) within its rate limit and a slot in flight. */
+    public Admitted admit(Context ctx, String token) {
+        Principal who = principal(ctx, token);
         long wait = rateLimiter.acquire(who.keyId());
         if (wait > 0) {
             metrics.inc("brain_rate_limited_total");
@@ -89,9 +108,11 @@ public final class IngestGate {
     }
 
     // Reading the body touches only the client's connection: a failure is its timeout or its hang-up, never the database.
+    // The signature of a key that demands one is checked on the bytes as they came over the wire.
     public byte[] readBody(Context ctx, Admitted admitted) {
         try (BodyDeadline deadline = BodyDeadline.start(ctx.req(), limits.bodyTimeout()); InputStream in = ctx.req().getInputStream()) {
-            return BodyReader.read(in, ctx.req().getContentLengthLong(), ctx.header("Content-Encoding"), admitted.lease);
+            return BodyReader.read(in, ctx.req().getContentLengthLong(), ctx.header("Content-Encoding"), admitted.lease,
+                    wire -> verifySignature(ctx, admitted.who, wire));
         } catch (IOException e) {
             if (!BodyDeadline.timedOut(e)) {
                 throw new ClientGone(e);
@@ -102,11 +123,21 @@ public final class IngestGate {
         }
     }
 
+    private void verifySignature(Context ctx, Principal who, byte[] wire) {
+        try {
+            RequestSignature.verify(who, ctx.header(RequestSignature.TIMESTAMP_HEADER), ctx.header(RequestSignature.SIGNATURE_HEADER),
+                    wire, System.currentTimeMillis() / 1000);
+        } catch (Unauthorized e) {
+            metrics.inc("brain_signature_failures_total", "reason", e.code());
+            throw e;
+        }
+    }
+
     /** The key's owner, else 401; 429 when this address has spent its budget of look-ups that found nothing. */
-    private Principal principal(Context ctx) {
+    private Principal principal(Context ctx, String token) {
         Optional<Principal> who;
         try {
-            who = auth.authenticate(Bearer.token(ctx), ctx.req().getRemoteAddr());
+            who = auth.authenticate(token, ctx.req().getRemoteAddr());
         } catch (TooManyAuthFailures e) {
             metrics.inc("brain_auth_throttled_total");
             throw e;

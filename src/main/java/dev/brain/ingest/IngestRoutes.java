@@ -4,7 +4,7 @@ import dev.brain.http.Routes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-/** POST /v1/events: through the ingest gate (key, rate limit, slot, body), then decode and store. */
+/** POST /v1/events: through the ingest gate (key, rate limit, slot, body, signature), then decode and store. */
 public final class IngestRoutes implements Routes {
     private static final String PATH = "/v1/events";
     private final IngestGate gate;

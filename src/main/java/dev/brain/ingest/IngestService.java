@@ -8,11 +8,14 @@ import dev.brain.auth.SummaryPolicy;
 import dev.brain.error.BrainException;
 import dev.brain.error.InvalidEvent;
 import dev.brain.metrics.Metrics;
+import dev.brain.pricing.Prices;
 import dev.brain.redact.RedactionQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -30,8 +33,16 @@ public final class IngestService {
     private final AgentActivity activity;
     private final RedactionQueue redaction;
     private final Metrics metrics;
+    private final Pricing pricing;
 
     public IngestService(ObjectMapper json, EventStore store, AgentActivity activity, RedactionQueue redaction, Metrics metrics) {
+        this(json, store, activity, redaction, metrics, Prices.builtIn());
+    }
+
+    /** prices: the table that prices LLM usage sent without cost_cents (see {@link Pricing}). */
+    public IngestService(ObjectMapper json, EventStore store, AgentActivity activity, RedactionQueue redaction, Metrics metrics,
+                         Prices prices) {
+        this.pricing = new Pricing(prices);
         this.json = json;
         this.store = store;
         this.activity = activity;
@@ -39,6 +50,8 @@ public final class IngestService {
         this.metrics = metrics;
         metrics.describe("brain_events_total", "Events by outcome (accepted, duplicate, rejected) and rejection reason");
         metrics.describe("brain_requests_refused_total", "Ingest requests refused whole, by reason");
+        metrics.describe("brain_llm_unpriced_total", "LLM usage entries stored with cost null: a model the price table does not know");
+        metrics.inc("brain_llm_unpriced_total", 0);
     }
 
     /** A request's events on their way in, from the principal that sent them. */
@@ -50,7 +63,7 @@ public final class IngestService {
     public IngestResult store(Batch b) {
         EventStore.Stored stored;
         try {
-            stored = store.store(b.who, b.rows, b.refused, b.requestId, !b.jobs.isEmpty());
+            stored = store.store(b.who, b.rows, b.refused, b.requestId, !b.jobs.isEmpty() || !b.unpriced.isEmpty());
         } catch (RuntimeException ex) {
             b.abandon();
             throw ex;
@@ -63,6 +76,11 @@ public final class IngestService {
                 redaction.release(job.customerId(), 1);
             }
         }
+        b.unpriced.forEach((id, n) -> {
+            if (stored.ids().contains(id)) {
+                metrics.inc("brain_llm_unpriced_total", n);
+            }
+        });
         int inserted = stored.inserted();
         int duplicates = b.rows.size() - inserted + b.inBatchDuplicates;
         metrics.inc("brain_events_total", inserted, "outcome", "accepted");
@@ -83,6 +101,7 @@ public final class IngestService {
         private final List<IngestResult.Refusal> refusals = new ArrayList<>();
         private final Set<UUID> seen = new HashSet<>();
         private final List<RedactionQueue.Job> jobs = new ArrayList<>();
+        private final Map<String, Integer> unpriced = new HashMap<>();
         private boolean many;
         private int inBatchDuplicates;
         private String version;
@@ -106,10 +125,14 @@ public final class IngestService {
                 inBatchDuplicates++;
                 return;
             }
+            int unpricedEntries = pricing.apply(e);
+            if (unpricedEntries > 0) {
+                unpriced.put(e.eventId().toString(), unpricedEntries);
+            }
             String payload;
             try {
-                payload = e.payload().has("summary_raw")
-                        ? json.writeValueAsString(applyPrivacy(e))
+                payload = e.payload().has("summary_raw") || unpricedEntries >= 0
+                        ? json.writeValueAsString(e.payload().has("summary_raw") ? applyPrivacy(e) : e.payload())
                         : new String(e.payloadJson(), StandardCharsets.UTF_8);
             } catch (JsonProcessingException ex) {
                 throw new IllegalStateException("a validated payload failed to serialise", ex);

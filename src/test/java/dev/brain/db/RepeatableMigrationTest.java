@@ -62,10 +62,10 @@ class RepeatableMigrationTest {
             // The state a database is in after the previous text of the file: another body, another checksum.
             try (Connection c = db.connect(); var s = c.createStatement()) {
                 s.execute("""
-                        create or replace function analytics.spend(days int default 30, customer text default null)
-                          returns table (customer_id text, day date, cost_cents numeric, input_tokens numeric, output_tokens numeric)
+                        create or replace function analytics.categories(days int default 30, customer text default null)
+                          returns table (customer_id text, category text, sessions bigint)
                           language sql stable security definer set search_path = public, pg_temp
-                          begin atomic select null::text, null::date, 0::numeric, 0::numeric, 0::numeric where false; end""");
+                          begin atomic select null::text, null::text, 0::bigint where false; end""");
                 s.execute("update flyway_schema_history set checksum = checksum + 1 where script = '" + SCRIPT + "'");
             }
             assertNotEquals(current, definitions(db));

@@ -179,6 +179,7 @@ public final class Brain implements AutoCloseable {
         private final List<String> problems = new ArrayList<>();
         private String apiKey;
         private String endpoint;
+        private String signingSecret;
         private Path spoolDir;
         private long spoolMaxBytes = 16L * 1024 * 1024;
         private int bufferCapacity = 10_000;
@@ -206,6 +207,12 @@ public final class Brain implements AutoCloseable {
         /** Overrides {@code BRAIN_ENDPOINT} (default {@code http://localhost:8080}). */
         public Builder endpoint(String url) {
             this.endpoint = url;
+            return this;
+        }
+
+        /** Overrides {@code BRAIN_SIGNING_SECRET}: the secret of a key minted with --require-signature; requests are then signed. */
+        public Builder signingSecret(String secret) {
+            this.signingSecret = secret;
             return this;
         }
 
@@ -339,7 +346,8 @@ public final class Brain implements AutoCloseable {
                 }
                 String version = firstNonBlank(agentVersion, env.apply("BRAIN_AGENT_VERSION"), "unknown");
                 Settings settings = new Settings(
-                        transport != null ? transport : new HttpTransport(uri, key, requestTimeout), log,
+                        transport != null ? transport
+                                : new HttpTransport(uri, key, requestTimeout, firstNonBlank(signingSecret, env.apply("BRAIN_SIGNING_SECRET"))), log,
                         spoolMaxBytes == 0 ? null : spoolBase().resolve(spoolName(url, key)), spoolMaxBytes,
                         bufferCapacity, batchSize, flushInterval, heartbeatInterval, shutdownTimeout, shutdownHook,
                         version, maxRetryBackoff);

@@ -93,4 +93,34 @@ class HttpTransportTest {
         assertEquals(2, bodies.size());
         assertEquals(bodies.get(0).get("events"), bodies.get(1).get("events"), "the same events, the same ids");
     }
+
+    @Test
+    void with_brain_signing_secret_each_request_carries_a_timestamp_and_the_hmac_of_the_bytes_sent() throws Exception {
+        List<String[]> seen = new ArrayList<>();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/events", exchange -> {
+            byte[] wire = exchange.getRequestBody().readAllBytes();
+            String ts = exchange.getRequestHeaders().getFirst("X-Brain-Timestamp");
+            synchronized (seen) {
+                seen.add(new String[] {ts, exchange.getRequestHeaders().getFirst("X-Brain-Signature"),
+                        "sha256=" + dev.brain.sdk.internal.Signature.hmacHex("brainsig_test", ts, wire)});
+            }
+            byte[] answer = "{\"accepted\":1,\"duplicates\":0,\"rejected\":[]}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(202, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        server.start();
+        Map<String, String> env = Map.of("BRAIN_API_KEY", "brain_secret", "BRAIN_SIGNING_SECRET", "brainsig_test",
+                "BRAIN_ENDPOINT", "http://127.0.0.1:" + server.getAddress().getPort());
+        try (Brain brain = new Brain.Builder(env::get).spoolDir(spool).heartbeatInterval(Duration.ZERO).shutdownHook(false).build()) {
+            brain.track("session.start", "sess_1", Map.of("category", "support"));
+            assertTrue(brain.flush(Duration.ofSeconds(30)));
+        }
+        assertEquals(1, seen.size());
+        long ts = Long.parseLong(seen.get(0)[0]);
+        assertTrue(Math.abs(System.currentTimeMillis() / 1000 - ts) < 600, "unix seconds, now");
+        assertEquals(seen.get(0)[2], seen.get(0)[1]);
+    }
 }

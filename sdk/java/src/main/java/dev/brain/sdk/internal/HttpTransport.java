@@ -24,25 +24,37 @@ public final class HttpTransport implements Transport {
     private final URI uri;
     private final String authorization;
     private final Duration requestTimeout;
+    private final String signingSecret;
     private HttpClient client;
 
     public HttpTransport(URI endpoint, String apiKey, Duration requestTimeout) {
+        this(endpoint, apiKey, requestTimeout, null);
+    }
+
+    /** signingSecret: the key's signing secret (BRAIN_SIGNING_SECRET), or null for a key that needs no signature. */
+    public HttpTransport(URI endpoint, String apiKey, Duration requestTimeout, String signingSecret) {
         String base = endpoint.toString();
         this.uri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/events");
         this.authorization = "Bearer " + apiKey;
         this.requestTimeout = requestTimeout;
+        this.signingSecret = signingSecret;
     }
 
     @Override
     public Response send(byte[] body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        byte[] wire = gzip(body);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip")
-                .header("User-Agent", USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(body)))
-                .build();
+                .header("User-Agent", USER_AGENT);
+        if (signingSecret != null) {
+            // Signed at each attempt: a retry from the spool minutes later carries a fresh timestamp.
+            String ts = Long.toString(System.currentTimeMillis() / 1000);
+            builder.header("X-Brain-Timestamp", ts).header("X-Brain-Signature", "sha256=" + Signature.hmacHex(signingSecret, ts, wire));
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(wire)).build();
         HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
         long retryAfter = response.headers().firstValue("Retry-After").map(HttpTransport::retryAfterSeconds).orElse(-1L);
         return new Response(response.statusCode(), retryAfter, response.body());

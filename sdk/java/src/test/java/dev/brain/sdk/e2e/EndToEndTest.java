@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +97,22 @@ class EndToEndTest {
             assertEquals(total, brain.count("select count(*) from events where agent_id = ?"));
             assertEquals(total, brain.count("select count(distinct event_id) from events where agent_id = ?"));
             assertEquals(total, brain.count("select count(distinct session_id) from events where agent_id = ?"));
+        }
+    }
+
+    @Test
+    void a_key_that_requires_signatures_gets_signed_requests_from_brain_signing_secret() throws Exception {
+        try (RealBrain brain = RealBrain.provisionSigned(Map.of()).start()) {
+            try (Brain client = sdk(brain).signingSecret(brain.signingSecret).build()) {
+                client.track("session.start", "sess_signed", Map.of("category", "signed"));
+                assertTrue(client.flush(Duration.ofSeconds(60)));
+            }
+            assertEquals(1, brain.count("select count(*) from events where agent_id = ?"));
+            // Without the secret the same key is refused (401 signature_missing): nothing more arrives.
+            HttpTransport unsigned = new HttpTransport(URI.create(brain.endpoint()), brain.apiKey, Duration.ofSeconds(10));
+            Transport.Response r = unsigned.send("{\"events\":[]}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(401, r.status());
+            assertTrue(r.body().contains("signature_missing"), r.body());
         }
     }
 

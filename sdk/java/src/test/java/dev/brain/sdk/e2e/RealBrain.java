@@ -45,15 +45,18 @@ public final class RealBrain implements AutoCloseable {
 
     final String agentId;
     final String apiKey;
+    /** The key's signing secret when it was minted with --require-signature, else null. */
+    final String signingSecret;
     final int port;
     private final Profile profile;
     private final Map<String, String> extraEnv;
     private Process process;
 
-    private RealBrain(Profile profile, String agentId, String apiKey, int port, Map<String, String> extraEnv) {
+    private RealBrain(Profile profile, String agentId, String apiKey, String signingSecret, int port, Map<String, String> extraEnv) {
         this.profile = profile;
         this.agentId = agentId;
         this.apiKey = apiKey;
+        this.signingSecret = signingSecret;
         this.port = port;
         this.extraEnv = extraEnv;
     }
@@ -126,6 +129,15 @@ public final class RealBrain implements AutoCloseable {
     }
 
     public static RealBrain provision(Profile profile, Map<String, String> extraEnv) throws Exception {
+        return provision(profile, extraEnv, false);
+    }
+
+    /** As {@link #provision(Map)}, with a key minted with --require-signature. */
+    public static RealBrain provisionSigned(Map<String, String> extraEnv) throws Exception {
+        return provision(SDK, extraEnv, true);
+    }
+
+    private static RealBrain provision(Profile profile, Map<String, String> extraEnv, boolean signed) throws Exception {
         jarOrSkip();
         synchronized (RealBrain.class) {
             if (MIGRATED.add(profile)) {
@@ -140,8 +152,9 @@ public final class RealBrain implements AutoCloseable {
             cli(profile, "admin", "customer", "tier-c", "--id", customer, "--enabled", "true");
         }
         cli(profile, "admin", "agent", "add", "--id", agent, "--customer", customer);
-        String key = cli(profile, "admin", "key", "create", "--agent", agent).trim();
-        return new RealBrain(profile, agent, key, freePort(), extraEnv);
+        String[] minted = (signed ? cli(profile, "admin", "key", "create", "--agent", agent, "--require-signature")
+                : cli(profile, "admin", "key", "create", "--agent", agent)).trim().split("\n");
+        return new RealBrain(profile, agent, minted[0].trim(), signed ? minted[1].trim() : null, freePort(), extraEnv);
     }
 
     public String endpoint() {

@@ -1,0 +1,56 @@
+package dev.brain.dialects;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brain.analytics.RollupJob;
+import dev.brain.support.Await;
+import dev.brain.support.Brain;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+/** What the dialect tests share: the admin token, a fold of our own, analytics reads. */
+final class Dialects {
+    static final String TOKEN = "dialects-admin-token-0123456789";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Dialects() {
+    }
+
+    static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    static void fold(Brain brain) throws Exception {
+        // The scheduled fold may hold the lock at this moment: ours runs once it is free.
+        Await.until("a fold of our own", () -> new RollupJob(brain.server.db().jdbi()).runOnce().ran());
+    }
+
+    static JsonNode analytics(Brain brain, String question, String customer) {
+        HttpResponse<String> r = get(brain, "/v1/analytics/" + question + "?days=30&customer=" + customer, null);
+        assertEquals(200, r.statusCode(), r.body());
+        return Brain.json(r).get("rows");
+    }
+
+    static HttpResponse<String> get(Brain brain, String pathAndQuery, String accept) {
+        var b = HttpRequest.newBuilder(URI.create(brain.baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30)).GET()
+                .header("Authorization", "Bearer " + TOKEN);
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void accepted(HttpResponse<String> r, int n) {
+        assertEquals(202, r.statusCode(), r.body());
+        assertEquals(n, Brain.json(r).get("accepted").asInt(), r.body());
+    }
+}
