@@ -495,7 +495,7 @@ create or replace function analytics.customer_models(days int default 30, custom
     select r.customer_id, r.model, string_agg(distinct r.cost_basis, '+' order by r.cost_basis), sum(r.entries)::bigint,
            sum(r.input_tokens), sum(r.output_tokens), sum(r.cache_read_tokens), sum(r.cache_creation_tokens),
            sum(r.cost_cents), sum(r.unpriced)::bigint
-    from rollup_model_daily r
+    from rollup_model_agent_daily r
     where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
     group by 1, 2
     order by 1, 9 desc, 2;
@@ -556,7 +556,7 @@ create or replace function analytics.usage_live(month date, customer text defaul
       select r.customer_id, r.agent_id, sum(r.input_tokens) as input, sum(r.output_tokens) as output,
              sum(r.cache_read_tokens) as cache_read, sum(r.cache_creation_tokens) as cache_creation,
              sum(r.cost_cents) as cost, string_agg(distinct r.cost_basis, '+' order by r.cost_basis) as basis
-      from rollup_model_daily r
+      from rollup_model_agent_daily r
       where r.day >= month and r.day < (month + interval '1 month')::date and (customer is null or r.customer_id = customer)
       group by 1, 2)
     select coalesce(a.customer_id, m.customer_id), coalesce(a.agent_id, m.agent_id), coalesce(a.sessions, 0)::bigint,

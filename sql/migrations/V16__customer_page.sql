@@ -23,7 +23,7 @@ create index rollup_agent_daily_customer on rollup_agent_daily (customer_id, day
 
 -- Per UTC day, agent, model and cost basis: llm_usage entries of session.end, with cache tokens.
 -- cost_cents sums the priced entries; unpriced counts the entries that came without a cost.
-create table rollup_model_daily (
+create table rollup_model_agent_daily (
   day                   date not null,
   customer_id           text not null,
   agent_id              text not null,
@@ -38,7 +38,7 @@ create table rollup_model_daily (
   unpriced              bigint not null default 0,
   primary key (day, customer_id, agent_id, model, cost_basis)
 );
-create index rollup_model_daily_customer on rollup_model_daily (customer_id, day);
+create index rollup_model_agent_daily_customer on rollup_model_agent_daily (customer_id, day);
 
 -- Error events per UTC day, customer, stack hash and kind ('' when absent), with the latest message.
 create table rollup_error_daily (
@@ -195,7 +195,7 @@ create function brain_fold_customer(lo bigint, hi bigint) returns bigint
       dropped_events = r.dropped_events + excluded.dropped_events
   ),
   up_models as (
-    insert into rollup_model_daily as r (day, customer_id, agent_id, model, cost_basis, entries, input_tokens,
+    insert into rollup_model_agent_daily as r (day, customer_id, agent_id, model, cost_basis, entries, input_tokens,
                                          output_tokens, cache_read_tokens, cache_creation_tokens, cost_cents, unpriced)
     select day, customer_id, agent_id, model, basis, count(*), sum(input), sum(output), sum(cache_read),
            sum(cache_creation), coalesce(sum(cost), 0), count(*) filter (where cost is null)

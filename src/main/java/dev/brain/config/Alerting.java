@@ -51,7 +51,7 @@ public record Alerting(
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    static Alerting from(Config.Env e) {
+    static Alerting from(Env e) {
         var enabled = new LinkedHashMap<String, Boolean>();
         var severity = new LinkedHashMap<String, String>();
         RULES.forEach((rule, fallback) -> {

@@ -78,7 +78,9 @@ public final class AnalyticsBench {
 
             if (!reuse) {
                 db.jdbi().useHandle(h -> h.execute("truncate rollup_customer_daily, rollup_category_daily, rollup_tool_daily, rollup_agent_seen, rollup_agent_daily, "
-                        + "rollup_model_daily, rollup_error_daily, rollup_agent_version, billing_adjustments, billing_usage, billing_months; "
+                        + "rollup_model_agent_daily, rollup_error_daily, rollup_agent_version, rollup_model_daily, rollup_business_daily, "
+                        + "rollup_decision_daily, rollup_agent_dropped_hourly, rollup_error_hourly, rollup_session_tool_calls, "
+                        + "billing_adjustments, billing_usage, billing_months; "
                         + "update rollup_state set last_id = 0"));
             }
             long t0 = System.nanoTime();
@@ -86,7 +88,7 @@ public final class AnalyticsBench {
             System.out.printf("rollup build from the watermark: %,d events in %.1f s (%,.0f events/s)%n", full.events(),
                     (System.nanoTime() - t0) / 1e9, full.events() / Math.max(1e-9, (System.nanoTime() - t0) / 1e9));
             db.jdbi().useHandle(h -> h.execute("vacuum analyze rollup_customer_daily, rollup_category_daily, rollup_tool_daily, rollup_agent_seen, "
-                    + "rollup_agent_daily, rollup_model_daily, rollup_error_daily, rollup_agent_version"));
+                    + "rollup_agent_daily, rollup_model_agent_daily, rollup_error_daily, rollup_agent_version"));
             long s0 = System.nanoTime();
             new CustomerSnapshots(db.jdbi(), 3).runOnce();
             System.out.printf("customer snapshots (health today, months closed): %.1f s%n", (System.nanoTime() - s0) / 1e9);

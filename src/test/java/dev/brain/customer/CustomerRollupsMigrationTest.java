@@ -36,7 +36,7 @@ class CustomerRollupsMigrationTest {
             Flyway.configure().dataSource(db.url(), null, null).locations("classpath:db/migrations").load().migrate();
             assertEquals(List.of("agent_old 2 2", "m 20 2"), rows(db,
                     "select agent_id || ' ' || events || ' ' || success from rollup_agent_daily "
-                    + "union all select model || ' ' || input_tokens || ' ' || cost_cents from rollup_model_daily"));
+                    + "union all select model || ' ' || input_tokens || ' ' || cost_cents from rollup_model_agent_daily"));
         }
     }
 
