@@ -304,15 +304,18 @@ create or replace function analytics.customer_agents(days int default 30, custom
       where r.day > t.d - greatest(days, 14) and (customer is null or r.customer_id = customer)
       group by 1),
     al as (select o.agent_id, sum(o.open_alerts) as n from analytics.open_alerts(customer) o group by 1)
-    select a.id, a.customer_id, a.kind, a.version,
-           (select v.first_ts from rollup_agent_version v where v.agent_id = a.id and v.version = a.version),
-           (select v.version from rollup_agent_version v where v.agent_id = a.id and v.version is distinct from a.version
+    select a.id, a.customer_id, a.kind, cv.version,
+           (select v.first_ts from rollup_agent_version v where v.agent_id = a.id and v.version = cv.version),
+           (select v.version from rollup_agent_version v where v.agent_id = a.id and v.version is distinct from cv.version
             order by v.last_ts desc limit 1),
            s.last_ts, s.last_ts is null or s.last_ts < now() - interval '1 hour',
            coalesce(r.s7, 0)::bigint, coalesce(r.p7, 0)::bigint, coalesce(r.s, 0)::bigint,
            round(r.failed / nullif(r.ended, 0), 4), coalesce(r.errors, 0)::bigint, coalesce(r.dropped, 0),
            coalesce(al.n, 0)::bigint
     from agents a
+    -- agents.version follows ingest; events loaded around it (a restore, a bulk load) still have their heartbeats' versions
+    cross join lateral (select coalesce(a.version, (select v.version from rollup_agent_version v where v.agent_id = a.id
+                                                     order by v.last_ts desc limit 1)) as version) cv
     left join rollup_agent_seen s on s.agent_id = a.id
     left join r on r.agent_id = a.id
     left join al on al.agent_id = a.id
