@@ -88,7 +88,7 @@ class WeeklyDigestTest {
         return LocalDate.now(ZoneOffset.UTC);
     }
 
-    String expected(boolean withAlerts) {
+    String expected(String alertCounts) {
         return "# Brain weekly digest: " + today.minusDays(7) + " to " + today.minusDays(1) + "\n"
                 + "\n## Health movers\n\nCustomers whose sessions changed most against the week before (the activity part of health), with health now and why.\n\n"
                 + "| Customer | Sessions | Week before | Change | Health | Why |\n|---|---|---|---|---|---|\n"
@@ -99,7 +99,8 @@ class WeeklyDigestTest {
                 + "| Customer | Health | Why |\n|---|---|---|\n"
                 + "| cust\\_flat | 15 | no sessions in 14 days; 1 of 1 agents silent \\> 24 h |\n"
                 + "| cust\\_down | 34 | sessions −75% week over week; 1 of 1 agents silent \\> 24 h; failure rate 20% |\n"
-                + (withAlerts ? "\n## Alerts\n\nAlerts opened and resolved this week, and those still open.\n\n| New | Resolved | Open |\n|---|---|---|\n| 2 | 1 | 2 |\n" : "")
+                + "\n## Alerts\n\nAlerts opened and resolved this week, and those still open.\n\n| New | Resolved | Open |\n|---|---|---|\n| "
+                + alertCounts + " |\n"
                 + "\n## Category trends\n\nSessions per category across customers, largest change first.\n\n"
                 + "| Category | Sessions | Week before | Change | Customers |\n|---|---|---|---|---|\n"
                 + "| billing | 1 | 4 | −3 | 1 |\n| email | 3 | 1 | +2 | 1 |\n"
@@ -113,8 +114,8 @@ class WeeklyDigestTest {
 
     @Test
     void the_digest_names_movers_risk_categories_spend_and_old_versions_exactly() throws Exception {
-        assertEquals(expected(false), get("/v1/reports/weekly?format=md").body());
-        assertEquals(expected(false), brain.admin("report", "weekly"));
+        assertEquals(expected("0 | 0 | 0"), get("/v1/reports/weekly?format=md").body());
+        assertEquals(expected("0 | 0 | 0"), brain.admin("report", "weekly"));
         String html = brain.admin("report", "weekly", "--format", "html");
         assertTrue(html.contains("<td>cust_down</td><td>1</td><td>4</td><td>−3</td><td>34</td><td>sessions −75% week over week; 1 of 1 agents silent &gt; 24 h"), html);
         var json = Brain.json(get("/v1/reports/weekly"));
@@ -133,17 +134,19 @@ class WeeklyDigestTest {
     }
 
     @Test
-    void an_alerts_section_appears_once_an_alerts_table_exists() throws Exception {
+    void the_alerts_section_counts_the_weeks_new_resolved_and_open_alerts() throws Exception {
         Instant inWeek = today.minusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant();
+        String insert = "insert into alerts (rule, subject, customer_id, severity, state, message, detail, link, fired_at, last_seen_at,"
+                + " resolved_at) values (?, ?, ?, 'warning', ?, 'm', '{}', '/', ?, ?, ?)";
         brain.server.db().jdbi().useHandle(h -> {
-            h.execute("create table alerts (id bigint primary key, customer_id text, opened_at timestamptz not null, resolved_at timestamptz)");
-            h.execute("insert into alerts values (1, 'cust_down', ?, null), (2, 'cust_up', ?, ?), (3, 'cust_flat', ?, null)",
-                    inWeek, inWeek, inWeek.plusSeconds(3600), inWeek.minus(Duration.ofDays(20)));
+            h.execute(insert, "agent_silent", "a1", "cust_down", "firing", inWeek, inWeek, null);
+            h.execute(insert, "failure_spike", "cust_up", "cust_up", "resolved", inWeek, inWeek, inWeek.plusSeconds(3600));
+            h.execute(insert, "agent_silent", "a3", "cust_flat", "firing", inWeek.minus(Duration.ofDays(20)), inWeek, null);
         });
         try {
-            assertEquals(expected(true), get("/v1/reports/weekly?format=md").body());
+            assertEquals(expected("2 | 1 | 2"), get("/v1/reports/weekly?format=md").body());
         } finally {
-            brain.server.db().jdbi().useHandle(h -> h.execute("drop table alerts"));
+            brain.server.db().jdbi().useHandle(h -> h.execute("delete from alerts"));
         }
     }
 
