@@ -43,25 +43,3 @@ create table rollup_decision_daily (
   succeeded   bigint not null,
   primary key (day, customer_id, agent_name)
 );
-
--- Whether the agent's session had an event of this type before event id `before`, within a day of `at` (the rollup's
--- "first carrier" rule; the ts window lets the look-up prune partitions at run time).
-create function brain_session_has(agent text, session text, type text, before bigint, at timestamptz) returns boolean
-  language sql stable parallel safe
-  return session is not null and exists (
-    select 1 from events g
-    where g.session_id = session and g.agent_id = agent and g.event_type = type and g.id < before
-      and g.ts between at - interval '1 day' and at + interval '1 day');
-
--- Whether, before event id `before` and within a day of `at`, the agent's session had a session.end whose embedded
--- list (`field`) counted: non-empty, and no separate `type` event of the session before it.
-create function brain_session_embedded_first(agent text, session text, field text, type text, before bigint, at timestamptz)
-  returns boolean
-  language sql stable parallel safe
-  return session is not null and exists (
-    select 1 from events x
-    where x.session_id = session and x.agent_id = agent and x.event_type = 'session.end' and x.id < before
-      and x.ts between at - interval '1 day' and at + interval '1 day'
-      and case jsonb_typeof(x.payload -> field) when 'array' then jsonb_array_length(x.payload -> field) > 0
-                                                 when 'object' then true else false end
-      and not brain_session_has(agent, session, type, x.id, x.ts));

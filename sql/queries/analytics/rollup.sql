@@ -5,30 +5,52 @@ with e as materialized (
   select id, customer_id, agent_id, event_type, session_id, ts, (ts at time zone 'utc')::date as day, payload
   from events where id > :lo and id <= :hi
 ),
+-- The granular carriers of the sessions this chunk touches, near its time range: one range scan each, joined by
+-- hash, never a look-up per row (and nothing at all for customers that send no granular events).
+win as (
+  select min(ts) - interval '1 day' as lo_ts, max(ts) + interval '1 day' as hi_ts from e
+),
+gmin as materialized (
+  select g.agent_id, g.session_id, min(g.id) filter (where g.event_type = 'tool.call') as tool_id,
+         min(g.id) filter (where g.event_type = 'llm.call') as llm_id
+  from events g, win
+  where g.event_type in ('tool.call', 'llm.call') and g.ts between win.lo_ts and win.hi_ts
+    and g.session_id is not null and g.id <= :hi
+  group by 1, 2
+),
+-- Per such session, the first session.end whose embedded list counted (no separate event of its kind before it).
+wends as materialized (
+  select x.agent_id, x.session_id,
+         min(x.id) filter (where jsonb_typeof(x.payload -> 'tool_calls') = 'array' and jsonb_array_length(x.payload -> 'tool_calls') > 0
+                             and (m.tool_id is null or m.tool_id > x.id)) as tools_end_id,
+         min(x.id) filter (where jsonb_typeof(x.payload -> 'llm_usage') in ('array', 'object')
+                             and (jsonb_typeof(x.payload -> 'llm_usage') = 'object' or jsonb_array_length(x.payload -> 'llm_usage') > 0)
+                             and (m.llm_id is null or m.llm_id > x.id)) as llm_end_id
+  from events x join gmin m on m.agent_id = x.agent_id and m.session_id = x.session_id, win
+  where x.event_type = 'session.end' and x.ts between win.lo_ts and win.hi_ts and x.id <= :hi
+  group by 1, 2
+),
 ends as (
-  select id, customer_id, agent_id, session_id, ts, day, payload,
-         brain_session_has(agent_id, session_id, 'tool.call', id, ts) as separate_tools,
-         brain_session_has(agent_id, session_id, 'llm.call', id, ts) as separate_llm
-  from e where event_type = 'session.end'
+  select x.id, x.customer_id, x.agent_id, x.session_id, x.ts, x.day, x.payload,
+         coalesce(m.tool_id < x.id, false) as separate_tools, coalesce(m.llm_id < x.id, false) as separate_llm
+  from e x left join gmin m on m.agent_id = x.agent_id and m.session_id = x.session_id
+  where x.event_type = 'session.end'
 ),
 -- Tool calls and LLM usage count from whichever carried them first, per session (README "Granular events"): a
 -- session.end's embedded list unless separate tool.call / llm.call events of its session came before it;
 -- separate events unless a session.end whose embedded list counted came before them. Ids order arrivals, and
--- every id below :hi is committed when the job reads (RollupJob), so the answer never depends on chunking. Only
--- carriers within a day (by ts) of each other are compared: the look-ups then touch one or two partitions.
+-- every id below :hi is committed when the job reads (RollupJob). Carriers are compared within about a day.
 embedded_tools as (
   select x.customer_id, x.day, t ->> 'name' as name, t -> 'ms' as ms, t -> 'ok' = 'false'::jsonb as failed
   from ends x, jsonb_array_elements(case when jsonb_typeof(x.payload -> 'tool_calls') = 'array'
                                          then x.payload -> 'tool_calls' else '[]'::jsonb end) t
-  where jsonb_typeof(t) = 'object' and t ->> 'name' is not null
-    and not x.separate_tools
+  where jsonb_typeof(t) = 'object' and t ->> 'name' is not null and not x.separate_tools
 ),
 granular_tools as (
   select g.customer_id, g.day, g.payload ->> 'name' as name, g.payload -> 'ms' as ms,
          g.payload -> 'ok' = 'false'::jsonb or coalesce(g.payload ->> 'status' in ('failure', 'timeout'), false) as failed
-  from e g
-  where g.event_type = 'tool.call' and g.payload ->> 'name' is not null
-    and not brain_session_embedded_first(g.agent_id, g.session_id, 'tool_calls', 'tool.call', g.id, g.ts)
+  from e g left join wends w on w.agent_id = g.agent_id and w.session_id = g.session_id
+  where g.event_type = 'tool.call' and g.payload ->> 'name' is not null and not coalesce(w.tools_end_id < g.id, false)
 ),
 tool_rows as (
   select * from embedded_tools union all select * from granular_tools
@@ -42,9 +64,8 @@ usage as (
   where jsonb_typeof(u) = 'object' and not x.separate_llm
   union all
   select g.customer_id, g.day, g.payload, g.payload -> 'latency_ms'
-  from e g
-  where g.event_type = 'llm.call'
-    and not brain_session_embedded_first(g.agent_id, g.session_id, 'llm_usage', 'llm.call', g.id, g.ts)
+  from e g left join wends w on w.agent_id = g.agent_id and w.session_id = g.session_id
+  where g.event_type = 'llm.call' and not coalesce(w.llm_end_id < g.id, false)
 ),
 daily as (
   select customer_id, day, sum(sessions) as sessions, sum(success) as success, sum(failed) as failed,

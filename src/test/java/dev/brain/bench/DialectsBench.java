@@ -57,7 +57,7 @@ public final class DialectsBench {
                     foldMs = (System.nanoTime() - foldStart) / 1e6;
                 } while (!r.ran() || r.events() == 0);
                 System.out.printf("%-9s  fold: %,d events in %,.0f ms = %.1f µs per session%n", "",
-                        r.events(), foldMs, 1000 * foldMs / Math.max(1, sessions.get()));
+                        r.events(), foldMs, 1000 * foldMs / Math.max(1, r.events() / (granular ? PER_SESSION : 1)));
             }
         }
     }
