@@ -618,18 +618,29 @@ create or replace function analytics.categories_shared(days int default 30, k in
 -- Usage metrics (OTLP, issue 11): named daily counters per customer, summed over its agents — Claude Code's
 -- active time (s), lines of code added / removed, commits, pull requests, sessions, tokens, cost (USD), and any
 -- other monotonic OTLP sum, named after the metric plus its `type` attribute.
+-- PL/pgSQL and a guarded view: both name a table of V8, and this file also runs against schemas that stop at an
+-- earlier version (migration tests with a Flyway target), where the view waits for the next run.
 create or replace function analytics.usage_metrics(days int default 30, customer text default null)
   returns table (customer_id text, day date, metric text, value double precision)
-  language sql stable security definer set search_path = public, pg_temp
-  begin atomic
-    select r.customer_id, r.day, r.metric, sum(r.value)
+  language plpgsql stable security definer set search_path = public, pg_temp
+  as $$
+  #variable_conflict use_column
+  begin
+    return query
+    select r.customer_id, r.day, r.metric, sum(r.value)::double precision
     from rollup_usage_metric_daily r
     where r.day > (now() at time zone 'utc')::date - days and (customer is null or r.customer_id = customer)
     group by 1, 2, 3
     order by 1, 2, 3;
   end;
-create or replace view analytics.usage_metrics_daily as
-  select customer_id, agent_id, day, metric, value from rollup_usage_metric_daily;
+  $$;
+do $$
+begin
+  if to_regclass('public.rollup_usage_metric_daily') is not null then
+    execute 'create or replace view analytics.usage_metrics_daily as
+             select customer_id, agent_id, day, metric, value from rollup_usage_metric_daily';
+  end if;
+end $$;
 -- Issue 12 (dialects): business outcomes, models with latency percentiles, the collector's decisions.
 
 -- Per customer, business event name and day: how many and their summed value (business.event).

@@ -9,6 +9,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.brain.error.BadRequest;
+import dev.brain.error.BrainException;
 import dev.brain.error.UnsupportedMediaType;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -68,7 +69,10 @@ final class OtlpCodec {
             JSON_PARSER.merge(new String(body, StandardCharsets.UTF_8), b);
             T message = (T) b.build();
             return message instanceof ExportTraceServiceRequest t ? (T) hexIds(t) : message;
-        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+        } catch (BrainException e) {
+            throw e;
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            // Whatever the parsers throw on a hostile body is the body's fault: a 400, never a 500.
             throw new BadRequest("invalid_body", "the body is not a valid OTLP " + (encoding == Encoding.JSON ? "JSON" : "protobuf")
                     + " export request");
         }
