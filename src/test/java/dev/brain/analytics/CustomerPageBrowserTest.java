@@ -29,8 +29,7 @@ class CustomerPageBrowserTest {
             Await.until("a fold of our own", () -> new RollupJob(brain.server.db().jdbi()).runOnce().ran());
             Await.until("a snapshot of our own", () -> new CustomerSnapshots(brain.server.db().jdbi(), 3).runOnce());
             brain.admin("customer", "contract", "--id", "cust_a", "--monthly-cents", "10000");
-            // What the ingest features will provide: the value card shows once its data exists.
-            sql(brain, "create table rollup_business_daily (day date, customer_id text, agent_id text, name text, events bigint, value_sum double precision)");
+            // A business outcome in its rollup: the value card shows once such data exists.
             sql(brain, "insert into rollup_business_daily values ((now() at time zone 'utc')::date, 'cust_a', 'agent_a1', 'invoice_paid', 2, 1250)");
             try (var chrome = new Chromium(1440, 1000)) {
                 chrome.navigate(brain.baseUrl() + "/dashboard#token=" + CustomerSeed.TOKEN);

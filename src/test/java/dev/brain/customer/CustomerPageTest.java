@@ -185,9 +185,7 @@ class CustomerPageTest {
     @Test
     @Order(3)
     void value_and_alerts_appear_when_their_tables_exist() {
-        // The usage-metric rollup (OTLP) and alerts are the real tables; the business rollup may not be there yet.
-        sql("create table if not exists rollup_business_daily (day date, customer_id text, agent_id text, name text, events bigint,"
-                + " value_sum double precision)");
+        // The usage-metric (OTLP), business-outcome (granular events) and alerts tables as those features fill them.
         var today = CustomerSeed.today();
         sql("insert into rollup_usage_metric_daily values ('" + today + "', 'cust_a', 'agent_a1', 'claude_code.active_time.total', 90.5),"
                 + " ('" + today + "', 'cust_a', 'agent_a1', 'claude_code.commit.count', 3)");

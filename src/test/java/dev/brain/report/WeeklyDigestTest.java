@@ -120,7 +120,7 @@ class WeeklyDigestTest {
         assertTrue(html.contains("<td>cust_down</td><td>1</td><td>4</td><td>−3</td><td>34</td><td>sessions −75% week over week; 1 of 1 agents silent &gt; 24 h"), html);
         var json = Brain.json(get("/v1/reports/weekly"));
         assertEquals(today.minusDays(7).toString(), json.get("since").asText());
-        assertEquals("[\"cust_up\",\"$0.30\",\"$0.10\",\"3\",\"$0.10\"]", json.get("sections").get(3).get("rows").get(0).toString());
+        assertEquals("[\"cust_up\",\"$0.30\",\"$0.10\",\"3\",\"$0.10\"]", json.get("sections").get(4).get("rows").get(0).toString());
     }
 
     @Test
