@@ -15,6 +15,6 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   export TEST_DATABASE_URL
 fi
 "${MVN[@]}" package -DskipTests
-"${MVN[@]}" -f sdk/pom.xml package -DskipTests
+"${MVN[@]}" -f sdk/java/pom.xml package -DskipTests
 "${MVN[@]}" test -Dtest=TwoBrainsBehindNginxIT -Dsurefire.failIfNoSpecifiedTests=false
 cat target/cluster/throughput.txt

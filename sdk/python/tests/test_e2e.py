@@ -46,7 +46,8 @@ def assert_seed_rows(test, rows):
     test.assertEqual({"status": "success", "category": "email_reply",
                       "tool_calls": [{"name": "read_inbox", "ms": 150, "ok": True}],
                       "llm_usage": [{"model": "claude-sonnet-4-6", "input_tokens": 2400, "output_tokens": 350,
-                                     "cost_cents": 2.1}]}, end, "tier b: the raw summary is never stored")
+                                     "cost_cents": 2.1, "cost_basis": "agent"}]}, end,
+                     "tier b: the raw summary is never stored; the brain records where the cost came from")
     test.assertEqual({"message": "...", "kind": "TimeoutError", "stack_hash": "sha256:" + "0" * 64},
                      json.loads(by_type["error"][3]))
     test.assertEqual(by_type["session.start"][2], by_type["session.end"][2])

@@ -39,7 +39,10 @@ final class Pricing {
     private boolean price(ObjectNode u) {
         JsonNode given = u.get("cost_cents");
         if (given != null && !given.isNull()) {
-            u.put("cost_basis", "agent");
+            // An agent that says where its cost came from (the hook: claude-code, price-table) keeps its word.
+            if (!u.path("cost_basis").isTextual() || u.get("cost_basis").asText().isBlank()) {
+                u.put("cost_basis", "agent");
+            }
             return false;
         }
         String model = u.path("model").isTextual() ? u.get("model").asText() : null;

@@ -79,9 +79,9 @@ final class Processes implements AutoCloseable {
     }
 
     private static Path sdkJar() throws IOException {
-        try (Stream<Path> jars = Files.list(Path.of("sdk/target"))) {
+        try (Stream<Path> jars = Files.list(Path.of("sdk/java/target"))) {
             return jars.filter(p -> p.getFileName().toString().matches("brain-sdk(-[0-9.]+(-SNAPSHOT)?)?\\.jar")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no sdk/target/brain-sdk-*.jar: run make test-cluster (it builds it)"))
+                    .orElseThrow(() -> new AssertionError("no sdk/java/target/brain-sdk-*.jar: run make test-cluster (it builds it)"))
                     .toAbsolutePath();
         }
     }
