@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Sessionizer {
     private static final String INSERT_FRAGMENTS = Resources.text("/db/queries/sessions/insert-fragments.sql");
-    private static final String INSERT_START = Resources.text("/db/queries/sessions/insert-start.sql");
+    private static final String OPEN = Resources.text("/db/queries/sessions/open.sql");
 
     private final Jdbi jdbi;
     private final ObjectMapper json;
@@ -65,36 +65,32 @@ public final class Sessionizer {
     private record State(int generation, boolean closed) {
     }
 
+    // Two round trips for a session already open (lock, records), four for a new one (lock, insert, records, open).
     private int recordSession(Handle h, List<Fragment> fs) {
         Fragment.Session s = fs.get(0).session();
         Instant first = fs.stream().map(Fragment::ts).min(Comparator.naturalOrder()).orElseThrow();
         Optional<State> state = lock(h, s);
         boolean opened = false;
         if (state.isEmpty()) {
-            opened = h.createUpdate("""
+            // Another request may insert it first: then this one waits for that row and continues as for an open session.
+            var row = h.createQuery("""
                     insert into sessionizer_sessions (customer_id, session_id, agent_id, category, source, first_ts)
-                    values (:customer, :session, :agent, :category, :source, :first) on conflict do nothing""")
+                    values (:customer, :session, :agent, :category, :source, :first)
+                    on conflict (customer_id, session_id) do update set touched_at = sessionizer_sessions.touched_at
+                    returning generation, closed_at is not null as closed, xmax = 0 as inserted""")
                     .bind("customer", s.customerId()).bind("session", s.sessionId()).bind("agent", s.agentId())
                     .bind("category", s.category()).bind("source", s.source()).bind("first", Timestamp.from(first))
-                    .execute() == 1;
-            state = lock(h, s);
+                    .mapToMap().one();
+            opened = (Boolean) row.get("inserted");
+            state = Optional.of(new State((Integer) row.get("generation"), (Boolean) row.get("closed")));
         }
         State st = state.orElseThrow();
         int generation = st.closed() ? st.generation() + 1 : st.generation();
-        int fresh = insertFragments(h, s, generation, fs);
-        if (fresh == 0) {
-            return 0;
-        }
-        if (opened) {
+        boolean ends = fs.stream().anyMatch(f -> f.kind() == Fragment.Kind.END);
+        int fresh = insertFragments(h, s, generation, ends, fs);
+        if (fresh > 0 && opened) {
             open(h, s, first);
         }
-        boolean ends = fs.stream().anyMatch(f -> f.kind() == Fragment.Kind.END);
-        h.createUpdate("""
-                update sessionizer_sessions set touched_at = now(), generation = :generation, closed_at = null,
-                  end_known = (end_known and closed_at is null) or :ends
-                where customer_id = :customer and session_id = :session""")
-                .bind("generation", generation).bind("ends", ends)
-                .bind("customer", s.customerId()).bind("session", s.sessionId()).execute();
         return fresh;
     }
 
@@ -106,22 +102,15 @@ public final class Sessionizer {
                 .map((rs, ctx) -> new State(rs.getInt("generation"), rs.getBoolean("closed"))).findOne();
     }
 
-    // Hooks win: when the hooks already reported this session id, ours writes neither start nor end (README).
+    // Hooks win: when the hooks already reported this session id (a session.start from a day before its first record
+    // on), ours writes neither start nor end (README).
     private void open(Handle h, Fragment.Session s, Instant first) {
-        boolean hooked = h.createQuery("""
-                select exists (select 1 from events where session_id = :session and customer_id = :customer
-                               and event_type in ('session.start', 'session.end'))""")
-                .bind("session", s.sessionId()).bind("customer", s.customerId()).mapTo(Boolean.class).one();
-        metrics.inc("brain_sessionizer_opened_total", "reported_elsewhere", Boolean.toString(hooked));
-        if (hooked) {
-            return;
-        }
-        UUID eventId = startEventId(s.customerId(), s.sessionId());
         String payload = json.createObjectNode().put("category", s.category()).put("source", s.source()).toString();
-        h.createUpdate(INSERT_START).bind("eventId", eventId).bind("agent", s.agentId()).bind("ts", Timestamp.from(first))
-                .bind("customer", s.customerId()).bind("session", s.sessionId()).bind("payload", payload).execute();
-        h.createUpdate("update sessionizer_sessions set start_event_id = :id where customer_id = :customer and session_id = :session")
-                .bind("id", eventId).bind("customer", s.customerId()).bind("session", s.sessionId()).execute();
+        boolean hooked = h.createQuery(OPEN).bind("eventId", startEventId(s.customerId(), s.sessionId()))
+                .bind("agent", s.agentId()).bind("ts", Timestamp.from(first)).bind("customer", s.customerId())
+                .bind("session", s.sessionId()).bind("payload", payload)
+                .map((rs, ctx) -> rs.getBoolean("yes")).one();
+        metrics.inc("brain_sessionizer_opened_total", "reported_elsewhere", Boolean.toString(hooked));
     }
 
     /** The session.start's event id: the same for every instance and every retry. */
@@ -129,7 +118,7 @@ public final class Sessionizer {
         return UUID.nameUUIDFromBytes(("session.start\u001f" + customerId + "\u001f" + sessionId).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static int insertFragments(Handle h, Fragment.Session s, int generation, List<Fragment> fs) {
+    private static int insertFragments(Handle h, Fragment.Session s, int generation, boolean ends, List<Fragment> fs) {
         int n = fs.size();
         String[] ids = new String[n];
         String[] ts = new String[n];
@@ -163,10 +152,10 @@ public final class Sessionizer {
                 costs[i] = u.costCents() == null ? null : u.costCents().toPlainString();
             }
         }
-        return h.createUpdate(INSERT_FRAGMENTS).bind("customer", s.customerId()).bind("session", s.sessionId())
-                .bind("generation", generation).bind("ids", ids).bind("ts", ts).bind("endTs", endTs).bind("kinds", kinds)
+        return h.createQuery(INSERT_FRAGMENTS).bind("customer", s.customerId()).bind("session", s.sessionId())
+                .bind("generation", generation).bind("ends", ends).bind("ids", ids).bind("ts", ts).bind("endTs", endTs).bind("kinds", kinds)
                 .bind("names", names).bind("oks", oks).bind("ms", ms).bind("inputs", inputs).bind("outputs", outputs)
                 .bind("cacheReads", cacheReads).bind("cacheCreations", cacheCreations).bind("costs", costs).bind("sizes", sizes)
-                .execute();
+                .map((rs, ctx) -> rs.getInt("fresh")).one();
     }
 }
