@@ -131,8 +131,8 @@ public final class Server implements AutoCloseable {
                 new AuthFailureLimiter(config.authFailureRatePerSecond(), config.authFailureBurst()), metrics),
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), IngestLimits.of(config), metrics);
         var validator = new EventValidator(json, Clock.systemUTC(), retention);
-        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics, prices);
         var sessionizer = new Sessionizer(db.jdbi(), json, metrics);
+        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics, prices, sessionizer);
         boolean migrated = config.migrate();
         var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
         List<Routes> routes = List.of(

@@ -31,6 +31,7 @@ public final class IngestRoutes implements Routes {
         try (IngestGate.Admitted admitted = gate.admit(ctx)) {
             byte[] body = gate.readBody(ctx, admitted);
             IngestService.Batch batch = ingest.open(admitted.who(), ctx.res().getHeader("X-Request-Id"));
+            batch.assembleGranularSessions();
             decoder.decode(body, batch);
             IngestResult result = ingest.store(batch);
             ctx.status(result.status()).json(result);

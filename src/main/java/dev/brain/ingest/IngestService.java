@@ -10,6 +10,7 @@ import dev.brain.error.InvalidEvent;
 import dev.brain.metrics.Metrics;
 import dev.brain.pricing.Prices;
 import dev.brain.redact.RedactionQueue;
+import dev.brain.sessions.Sessionizer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,15 +35,20 @@ public final class IngestService {
     private final RedactionQueue redaction;
     private final Metrics metrics;
     private final Pricing pricing;
+    private final Sessionizer sessionizer;
 
     public IngestService(ObjectMapper json, EventStore store, AgentActivity activity, RedactionQueue redaction, Metrics metrics) {
-        this(json, store, activity, redaction, metrics, Prices.builtIn());
+        this(json, store, activity, redaction, metrics, Prices.builtIn(), null);
     }
 
-    /** prices: the table that prices LLM usage sent without cost_cents (see {@link Pricing}). */
+    /**
+     * prices: the table that prices LLM usage sent without cost_cents (see {@link Pricing}); sessionizer: assembles the
+     * sessions of granular events that nothing else starts (see {@link GranularSessions}), null for none.
+     */
     public IngestService(ObjectMapper json, EventStore store, AgentActivity activity, RedactionQueue redaction, Metrics metrics,
-                         Prices prices) {
+                         Prices prices, Sessionizer sessionizer) {
         this.pricing = new Pricing(prices);
+        this.sessionizer = sessionizer;
         this.json = json;
         this.store = store;
         this.activity = activity;
@@ -81,6 +87,14 @@ public final class IngestService {
                 metrics.inc("brain_llm_unpriced_total", n);
             }
         });
+        // After the events committed, so a session.start stored by this request is seen; a failure here fails the
+        // request, and its retry stores nothing twice (events and records are both idempotent).
+        if (b.granular != null && sessionizer != null) {
+            var fragments = b.granular.fragments(b.who);
+            if (!fragments.isEmpty()) {
+                sessionizer.record(fragments);
+            }
+        }
         int inserted = stored.inserted();
         int duplicates = b.rows.size() - inserted + b.inBatchDuplicates;
         metrics.inc("brain_events_total", inserted, "outcome", "accepted");
@@ -103,6 +117,7 @@ public final class IngestService {
         private final List<RedactionQueue.Job> jobs = new ArrayList<>();
         private final Map<String, Integer> unpriced = new HashMap<>();
         private boolean many;
+        private GranularSessions granular;
         private int inBatchDuplicates;
         private String version;
 
@@ -118,6 +133,11 @@ public final class IngestService {
 
         public boolean many() {
             return many;
+        }
+
+        /** Granular events of sessions that nothing else starts are assembled into sessions (/v1/events only). */
+        public void assembleGranularSessions() {
+            granular = new GranularSessions();
         }
 
         public void accept(Envelope e) {
@@ -141,6 +161,9 @@ public final class IngestService {
                 version = e.payload().get("agent_version").asText();
             }
             rows.add(new EventStore.Row(e.eventId().toString(), e.ts().toString(), e.eventType(), e.sessionId(), payload));
+            if (granular != null) {
+                granular.take(e);
+            }
         }
 
         /** Event `index` broke the contract; eventId only when it was a well-formed UUID. Throws it for a single event. */
