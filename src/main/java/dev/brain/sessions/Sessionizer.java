@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brain.config.Resources;
 import dev.brain.metrics.Metrics;
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -21,9 +20,12 @@ import org.jdbi.v3.core.Jdbi;
  * new records (a retried one is skipped by its id), opens a session at the first record of its id (per customer)
  * with a session.start, and moves the session's idle clock; {@link SessionCloser} writes the session.end. A record
  * after the close reopens the session as a continuation (next generation, no second session.start). All state is in
- * PostgreSQL, every change of one session under its row lock, so restarts and several instances are safe.
+ * PostgreSQL, every change of one session under its row lock, so restarts and several instances are safe. A request
+ * costs four statements whatever the number of its sessions (sql/queries/sessions).
  */
 public final class Sessionizer {
+    private static final String LOCK = Resources.text("/db/queries/sessions/lock.sql");
+    private static final String INSERT_SESSIONS = Resources.text("/db/queries/sessions/insert-sessions.sql");
     private static final String INSERT_FRAGMENTS = Resources.text("/db/queries/sessions/insert-fragments.sql");
     private static final String OPEN = Resources.text("/db/queries/sessions/open.sql");
 
@@ -44,16 +46,16 @@ public final class Sessionizer {
         if (fragments.isEmpty()) {
             return 0;
         }
-        // Sessions are locked in one order, so two requests touching the same sessions cannot deadlock.
-        Map<List<String>, List<Fragment>> bySession = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
-                .thenComparing(k -> k.get(1)));
+        // Per customer (one per request in practice), its sessions in one order, each session's records in arrival order.
+        Map<String, TreeMap<String, List<Fragment>>> byCustomer = new TreeMap<>();
         for (Fragment f : fragments) {
-            bySession.computeIfAbsent(List.of(f.session().customerId(), f.session().sessionId()), k -> new ArrayList<>()).add(f);
+            byCustomer.computeIfAbsent(f.session().customerId(), k -> new TreeMap<>())
+                    .computeIfAbsent(f.session().sessionId(), k -> new ArrayList<>()).add(f);
         }
         int fresh = jdbi.inTransaction(h -> {
             int n = 0;
-            for (List<Fragment> one : bySession.values()) {
-                n += recordSession(h, one);
+            for (var e : byCustomer.entrySet()) {
+                n += recordSessions(h, e.getKey(), e.getValue());
             }
             return n;
         });
@@ -62,55 +64,51 @@ public final class Sessionizer {
         return fresh;
     }
 
-    private record State(int generation, boolean closed) {
+    private record State(int generation, boolean closed, boolean inserted) {
     }
 
-    // Two round trips for a session already open (lock, records), four for a new one (lock, insert, records, open).
-    private int recordSession(Handle h, List<Fragment> fs) {
-        Fragment.Session s = fs.get(0).session();
-        Instant first = fs.stream().map(Fragment::ts).min(Comparator.naturalOrder()).orElseThrow();
-        Optional<State> state = lock(h, s);
-        boolean opened = false;
-        if (state.isEmpty()) {
-            // Another request may insert it first: then this one waits for that row and continues as for an open session.
-            var row = h.createQuery("""
-                    insert into sessionizer_sessions (customer_id, session_id, agent_id, category, source, first_ts)
-                    values (:customer, :session, :agent, :category, :source, :first)
-                    on conflict (customer_id, session_id) do update set touched_at = sessionizer_sessions.touched_at
-                    returning generation, closed_at is not null as closed, xmax = 0 as inserted""")
-                    .bind("customer", s.customerId()).bind("session", s.sessionId()).bind("agent", s.agentId())
-                    .bind("category", s.category()).bind("source", s.source()).bind("first", Timestamp.from(first))
-                    .mapToMap().one();
-            opened = (Boolean) row.get("inserted");
-            state = Optional.of(new State((Integer) row.get("generation"), (Boolean) row.get("closed")));
+    // Four round trips whatever the number of sessions: lock the known ones, insert the new ones, store the records
+    // (moving the idle clocks), open what this request inserted.
+    private int recordSessions(Handle h, String customer, TreeMap<String, List<Fragment>> sessions) {
+        Map<String, State> states = new HashMap<>();
+        h.createQuery(LOCK).bind("customer", customer).bind("sessions", sessions.keySet().toArray(new String[0]))
+                .map((rs, ctx) -> Map.entry(rs.getString("session_id"), new State(rs.getInt("generation"), rs.getBoolean("closed"), false)))
+                .forEach(e -> states.put(e.getKey(), e.getValue()));
+        List<String> missing = sessions.keySet().stream().filter(id -> !states.containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            Columns c = new Columns();
+            for (String id : missing) {
+                List<Fragment> fs = sessions.get(id);
+                Fragment.Session s = fs.get(0).session();
+                c.add(id, s.agentId(), s.category(), s.source(), first(fs).toString());
+            }
+            h.createQuery(INSERT_SESSIONS).bind("customer", customer).bind("sessions", c.col(0)).bind("agents", c.col(1))
+                    .bind("categories", c.col(2)).bind("sources", c.col(3)).bind("firsts", c.col(4))
+                    .map((rs, ctx) -> Map.entry(rs.getString("session_id"),
+                            new State(rs.getInt("generation"), rs.getBoolean("closed"), rs.getBoolean("inserted"))))
+                    .forEach(e -> states.put(e.getKey(), e.getValue()));
         }
-        State st = state.orElseThrow();
-        int generation = st.closed() ? st.generation() + 1 : st.generation();
-        boolean ends = fs.stream().anyMatch(f -> f.kind() == Fragment.Kind.END);
-        int fresh = insertFragments(h, s, generation, ends, fs);
-        if (fresh > 0 && opened) {
-            open(h, s, first);
+        Map<String, Integer> freshBySession = insertFragments(h, customer, sessions, states);
+        Columns opened = new Columns();
+        for (String id : freshBySession.keySet()) {
+            if (states.get(id).inserted()) {
+                Fragment.Session s = sessions.get(id).get(0).session();
+                String payload = json.createObjectNode().put("category", s.category()).put("source", s.source()).toString();
+                opened.add(id, startEventId(customer, id).toString(), s.agentId(), first(sessions.get(id)).toString(), payload);
+            }
         }
-        return fresh;
+        if (opened.size() > 0) {
+            // Hooks win: a session the hooks (or any sender) already started gets neither start nor end from us (README).
+            h.createQuery(OPEN).bind("customer", customer).bind("sessions", opened.col(0)).bind("eventIds", opened.col(1))
+                    .bind("agents", opened.col(2)).bind("ts", opened.col(3)).bind("payloads", opened.col(4))
+                    .map((rs, ctx) -> rs.getBoolean("yes"))
+                    .forEach(hooked -> metrics.inc("brain_sessionizer_opened_total", "reported_elsewhere", Boolean.toString(hooked)));
+        }
+        return freshBySession.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    private static Optional<State> lock(Handle h, Fragment.Session s) {
-        return h.createQuery("""
-                select generation, closed_at is not null as closed from sessionizer_sessions
-                where customer_id = :customer and session_id = :session for update""")
-                .bind("customer", s.customerId()).bind("session", s.sessionId())
-                .map((rs, ctx) -> new State(rs.getInt("generation"), rs.getBoolean("closed"))).findOne();
-    }
-
-    // Hooks win: when the hooks already reported this session id (a session.start from a day before its first record
-    // on), ours writes neither start nor end (README).
-    private void open(Handle h, Fragment.Session s, Instant first) {
-        String payload = json.createObjectNode().put("category", s.category()).put("source", s.source()).toString();
-        boolean hooked = h.createQuery(OPEN).bind("eventId", startEventId(s.customerId(), s.sessionId()))
-                .bind("agent", s.agentId()).bind("ts", Timestamp.from(first)).bind("customer", s.customerId())
-                .bind("session", s.sessionId()).bind("payload", payload)
-                .map((rs, ctx) -> rs.getBoolean("yes")).one();
-        metrics.inc("brain_sessionizer_opened_total", "reported_elsewhere", Boolean.toString(hooked));
+    private static Instant first(List<Fragment> fs) {
+        return fs.stream().map(Fragment::ts).min(Comparator.naturalOrder()).orElseThrow();
     }
 
     /** The session.start's event id: the same for every instance and every retry. */
@@ -118,9 +116,33 @@ public final class Sessionizer {
         return UUID.nameUUIDFromBytes(("session.start\u001f" + customerId + "\u001f" + sessionId).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static int insertFragments(Handle h, Fragment.Session s, int generation, boolean ends, List<Fragment> fs) {
-        int n = fs.size();
+    /** Text columns for unnest, filled row by row. */
+    private static final class Columns {
+        private final List<String[]> rows = new ArrayList<>();
+
+        void add(String... row) {
+            rows.add(row);
+        }
+
+        int size() {
+            return rows.size();
+        }
+
+        String[] col(int i) {
+            String[] out = new String[rows.size()];
+            for (int r = 0; r < out.length; r++) {
+                out[r] = rows.get(r)[i];
+            }
+            return out;
+        }
+    }
+
+    private static Map<String, Integer> insertFragments(Handle h, String customer, TreeMap<String, List<Fragment>> sessions,
+                                                        Map<String, State> states) {
+        int n = sessions.values().stream().mapToInt(List::size).sum();
         String[] ids = new String[n];
+        String[] fragmentSessions = new String[n];
+        Integer[] fragmentGenerations = new Integer[n];
         String[] ts = new String[n];
         String[] endTs = new String[n];
         String[] kinds = new String[n];
@@ -133,29 +155,48 @@ public final class Sessionizer {
         Long[] cacheCreations = new Long[n];
         String[] costs = new String[n];
         Long[] sizes = new Long[n];
-        for (int i = 0; i < n; i++) {
-            Fragment f = fs.get(i);
-            ids[i] = f.id().toString();
-            ts[i] = f.ts().toString();
-            endTs[i] = f.endTs() == null ? null : f.endTs().toString();
-            kinds[i] = f.kind().sql();
-            names[i] = f.name();
-            oks[i] = f.ok();
-            ms[i] = f.ms();
-            sizes[i] = f.size();
-            Fragment.Usage u = f.usage();
-            if (u != null) {
-                inputs[i] = u.inputTokens();
-                outputs[i] = u.outputTokens();
-                cacheReads[i] = u.cacheReadTokens();
-                cacheCreations[i] = u.cacheCreationTokens();
-                costs[i] = u.costCents() == null ? null : u.costCents().toPlainString();
+        String[] sessionIds = new String[sessions.size()];
+        Integer[] generations = new Integer[sessions.size()];
+        Boolean[] ends = new Boolean[sessions.size()];
+        int i = 0;
+        int k = 0;
+        for (var e : sessions.entrySet()) {
+            State st = states.get(e.getKey());
+            // A record after the close continues the session as its next generation.
+            int generation = st.closed() ? st.generation() + 1 : st.generation();
+            sessionIds[k] = e.getKey();
+            generations[k] = generation;
+            ends[k++] = e.getValue().stream().anyMatch(f -> f.kind() == Fragment.Kind.END);
+            for (Fragment f : e.getValue()) {
+                ids[i] = f.id().toString();
+                fragmentSessions[i] = e.getKey();
+                fragmentGenerations[i] = generation;
+                ts[i] = f.ts().toString();
+                endTs[i] = f.endTs() == null ? null : f.endTs().toString();
+                kinds[i] = f.kind().sql();
+                names[i] = f.name();
+                oks[i] = f.ok();
+                ms[i] = f.ms();
+                sizes[i] = f.size();
+                Fragment.Usage u = f.usage();
+                if (u != null) {
+                    inputs[i] = u.inputTokens();
+                    outputs[i] = u.outputTokens();
+                    cacheReads[i] = u.cacheReadTokens();
+                    cacheCreations[i] = u.cacheCreationTokens();
+                    costs[i] = u.costCents() == null ? null : u.costCents().toPlainString();
+                }
+                i++;
             }
         }
-        return h.createQuery(INSERT_FRAGMENTS).bind("customer", s.customerId()).bind("session", s.sessionId())
-                .bind("generation", generation).bind("ends", ends).bind("ids", ids).bind("ts", ts).bind("endTs", endTs).bind("kinds", kinds)
+        Map<String, Integer> fresh = new TreeMap<>();
+        h.createQuery(INSERT_FRAGMENTS).bind("customer", customer).bind("ids", ids).bind("fragmentSessions", fragmentSessions)
+                .bind("fragmentGenerations", fragmentGenerations).bind("ts", ts).bind("endTs", endTs).bind("kinds", kinds)
                 .bind("names", names).bind("oks", oks).bind("ms", ms).bind("inputs", inputs).bind("outputs", outputs)
                 .bind("cacheReads", cacheReads).bind("cacheCreations", cacheCreations).bind("costs", costs).bind("sizes", sizes)
-                .map((rs, ctx) -> rs.getInt("fresh")).one();
+                .bind("sessions", sessionIds).bind("generations", generations).bind("ends", ends)
+                .map((rs, ctx) -> Map.entry(rs.getString("session_id"), rs.getInt("fresh")))
+                .forEach(e -> fresh.put(e.getKey(), e.getValue()));
+        return fresh;
     }
 }

@@ -78,12 +78,25 @@ public final class TestDb implements AutoCloseable {
         return DriverManager.getConnection(url);
     }
 
+    // "with (force)" gives the database's other sessions 5 s to end; on a busy machine a pool still reconnecting can
+    // outlast that: try again, for up to a minute, before calling it a failure.
     @Override
     public void close() {
-        try (Connection c = DriverManager.getConnection(adminUrl)) {
-            c.createStatement().execute("drop database if exists " + name + " with (force)");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = DriverManager.getConnection(adminUrl)) {
+                c.createStatement().execute("drop database if exists " + name + " with (force)");
+                return;
+            } catch (SQLException e) {
+                if (!"55006".equals(e.getSQLState()) || attempt == 12) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 }
