@@ -43,7 +43,10 @@ with due as (
   select d.customer_id, d.session_id, d.agent_id, s.last_ts as ts,
          cast(md5('session.end' || chr(31) || d.customer_id || chr(31) || d.session_id || chr(31) || d.generation) as uuid) as event_id,
          jsonb_strip_nulls(jsonb_build_object(
-           'status', case when s.escalated then 'escalated'
+           -- A continuation (late records after the close) adds its calls, tokens and cost but is not a second ended
+           -- session: no status, so outcomes count the session once, with its first end's status.
+           'status', case when d.generation > 0 then null
+                          when s.escalated then 'escalated'
                           when s.end_status = 'failed' or s.failed_mark or (s.end_status is null and s.ended_on_error) then 'failed'
                           else 'success' end,
            'duration_ms', floor(extract(epoch from s.last_ts - s.first_ts) * 1000)::bigint,

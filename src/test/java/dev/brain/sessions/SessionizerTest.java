@@ -1,6 +1,7 @@
 package dev.brain.sessions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -165,6 +166,8 @@ class SessionizerTest {
         List<JsonNode> ends = ends("s5");
         assertEquals(2, ends.size());
         assertEquals(1, ends.get(1).get("continuation").asInt());
+        assertEquals("success", ends.get(0).get("status").asText());
+        assertNull(ends.get(1).get("status"), "a continuation is not a second ended session: outcomes count the first end only");
         assertEquals(1, ends.get(1).get("tool_calls").size(), "only the late record, the first one counted once");
         assertEquals("Edit", ends.get(1).get("tool_calls").get(0).get("name").asText());
     }
