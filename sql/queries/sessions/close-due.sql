@@ -21,7 +21,10 @@ with due as (
            'input_tokens', sum(input_tokens) + sum(cache_read_tokens) + sum(cache_creation_tokens),
            'uncached_input_tokens', sum(input_tokens), 'output_tokens', sum(output_tokens),
            'cache_read_input_tokens', sum(cache_read_tokens), 'cache_creation_input_tokens', sum(cache_creation_tokens),
-           'cost_cents', sum(cost_cents), 'calls', count(*))) as u,
+           'cost_cents', sum(cost_cents), 'calls', count(*),
+           -- Claude Code's api_request: mean time to first token, and calls a subagent made (when the sender says)
+           'ttft_ms', round(avg(ttft_ms)),
+           'subagent_calls', case when bool_or(subagent is not null) then count(*) filter (where subagent) end)) as u,
          min(ts) as first_ts, max(coalesce(end_ts, ts)) as last_ts,
          count(*) filter (where kind = 'prompt') as prompts,
          count(*) filter (where kind = 'error') as errors,

@@ -24,7 +24,7 @@ final class ClaudeCodeLogs {
     private static final long MAX_COST_USD = EventValidator.MAX_COST_CENTS / 100;
     private static final Set<String> KEYS = Set.of("event.name", "session.id", "event.sequence", "model", "input_tokens",
             "output_tokens", "cache_read_tokens", "cache_creation_tokens", "cost_usd", "duration_ms", "tool_name", "success",
-            "status_code", "prompt_length", "decision");
+            "status_code", "prompt_length", "decision", "ttft_ms", "query_source");
 
     private final ObjectMapper json;
     private final EventValidator validator;
@@ -53,7 +53,8 @@ final class ClaudeCodeLogs {
         return switch (event) {
             case "api_request" -> Mapped.of(Fragment.llm(s, id, ts, a.name("model"), new Fragment.Usage(
                     tokens(a, "input_tokens"), tokens(a, "output_tokens"), tokens(a, "cache_read_tokens"),
-                    tokens(a, "cache_creation_tokens"), cents(a.number("cost_usd", MAX_COST_USD))), ms(a)));
+                    tokens(a, "cache_creation_tokens"), cents(a.number("cost_usd", MAX_COST_USD))), ms(a),
+                    a.count("ttft_ms", EventValidator.MAX_DURATION_MS), subagent(a.name("query_source"))));
             case "tool_result" -> Mapped.of(Fragment.tool(s, id, ts, toolName(a), !Boolean.FALSE.equals(a.bool("success")), ms(a)));
             case "user_prompt" -> Mapped.of(Fragment.prompt(s, id, ts, a.count("prompt_length", EventValidator.MAX_TOKENS)));
             case "api_error" -> new Mapped(List.of(Fragment.error(s, id, ts, PREFIX + event)), errorEvent(origin, id, ts, sessionId, a), null);
@@ -94,6 +95,11 @@ final class ClaudeCodeLogs {
     private static Long ms(Attrs a) {
         BigDecimal d = a.number("duration_ms", EventValidator.MAX_DURATION_MS);
         return d == null ? null : d.longValue();
+    }
+
+    // query_source: "repl_main_thread", "sdk", "compact"... for the main conversation, "agent:<name>" for a subagent.
+    private static Boolean subagent(String querySource) {
+        return querySource == null ? null : querySource.startsWith("agent");
     }
 
     static BigDecimal cents(BigDecimal usd) {

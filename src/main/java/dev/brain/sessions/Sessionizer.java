@@ -155,6 +155,8 @@ public final class Sessionizer {
         Long[] cacheCreations = new Long[n];
         String[] costs = new String[n];
         Long[] sizes = new Long[n];
+        Long[] ttfts = new Long[n];
+        Boolean[] subagents = new Boolean[n];
         String[] sessionIds = new String[sessions.size()];
         Integer[] generations = new Integer[sessions.size()];
         Boolean[] ends = new Boolean[sessions.size()];
@@ -178,6 +180,8 @@ public final class Sessionizer {
                 oks[i] = f.ok();
                 ms[i] = f.ms();
                 sizes[i] = f.size();
+                ttfts[i] = f.ttftMs();
+                subagents[i] = f.subagent();
                 Fragment.Usage u = f.usage();
                 if (u != null) {
                     inputs[i] = u.inputTokens();
@@ -194,7 +198,7 @@ public final class Sessionizer {
                 .bind("fragmentGenerations", fragmentGenerations).bind("ts", ts).bind("endTs", endTs).bind("kinds", kinds)
                 .bind("names", names).bind("oks", oks).bind("ms", ms).bind("inputs", inputs).bind("outputs", outputs)
                 .bind("cacheReads", cacheReads).bind("cacheCreations", cacheCreations).bind("costs", costs).bind("sizes", sizes)
-                .bind("sessions", sessionIds).bind("generations", generations).bind("ends", ends)
+                .bind("ttfts", ttfts).bind("subagents", subagents).bind("sessions", sessionIds).bind("generations", generations).bind("ends", ends)
                 .map((rs, ctx) -> Map.entry(rs.getString("session_id"), rs.getInt("fresh")))
                 .forEach(e -> fresh.put(e.getKey(), e.getValue()));
         return fresh;

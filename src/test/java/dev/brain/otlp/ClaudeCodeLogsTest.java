@@ -8,6 +8,7 @@ import static dev.brain.otlp.Otlp.dbl;
 import static dev.brain.otlp.Otlp.num;
 import static dev.brain.otlp.Otlp.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +45,7 @@ class ClaudeCodeLogsTest extends OneBrainPerClass {
                 claudeLog("user_prompt", sid, 1, t, num("prompt_length", 31), str("prompt", "please email jane.doe@example.com")),
                 claudeLog("api_request", sid, 2, t.plusMillis(500), str("model", "claude-opus-5-5"), num("input_tokens", 1200),
                         num("output_tokens", 80), num("cache_read_tokens", 3000), num("cache_creation_tokens", 400),
-                        dbl("cost_usd", 0.0123), num("duration_ms", 2100), str("query_source", "repl_main_thread")),
+                        dbl("cost_usd", 0.0123), num("duration_ms", 2100), num("ttft_ms", 900), str("query_source", "repl_main_thread")),
                 claudeLog("tool_result", sid, 3, t.plusMillis(3000), str("tool_name", "Bash"), str("success", "true"),
                         str("duration_ms", "45")),
                 claudeLog("tool_result", sid, 4, t.plusMillis(4000), str("tool_name", "Bash"), str("success", "false"),
@@ -91,6 +92,10 @@ class ClaudeCodeLogsTest extends OneBrainPerClass {
         assertEquals(0, new BigDecimal("1.23").compareTo(opus.get("cost_cents").decimalValue()));
         assertEquals(0, new BigDecimal("0.02").compareTo(haiku.get("cost_cents").decimalValue()));
         assertEquals(6000, end.get("duration_ms").asLong());
+        assertEquals(900, opus.get("ttft_ms").asLong());
+        assertEquals(0, opus.get("subagent_calls").asInt(), "query_source repl_main_thread: the main conversation");
+        assertEquals(1, haiku.get("subagent_calls").asInt(), "query_source agent:Explore: a subagent");
+        assertNull(haiku.get("ttft_ms"), "no ttft_ms sent, none invented");
         assertEquals(brain.count("select count(*) from sessionizer_sessions where session_id like 'cc-%'"),
                 brain.count("select sum(records) from otlp_records_daily where name = 'claude_code.hook_execution_complete'"),
                 "an event without a model of its own is counted by name, once per record");
