@@ -36,15 +36,10 @@ final class RollupFold {
     static long fold(Handle tx, long lo, long hi, List<Skipped> skipped) {
         tx.savepoint("fold");
         try {
-            // The fold joins its CTEs by equality; right after a burst (no statistics yet for the new rows) the planner
-            // guesses one row each and picks nested loops that compare every pair: minutes instead of seconds. Hash and
-            // merge joins only, for this statement (a lateral jsonb_array_elements still loops, having no other way).
-            tx.execute("set local enable_nestloop = off");
             long events = tx.createQuery(ROLLUP_SQL).bind("lo", lo).bind("hi", hi)
                     .bind("max_ms", EventValidator.MAX_DURATION_MS).bind("max_tokens", EventValidator.MAX_TOKENS)
                     .bind("max_cost_cents", EventValidator.MAX_COST_CENTS)
                     .mapTo(Long.class).one();
-            tx.execute("set local enable_nestloop = on");
             tx.createQuery(ALERTS_SQL).bind("lo", lo).bind("hi", hi).bind("max_dropped", EventValidator.MAX_DROPPED)
                     .bind("min_session_calls", MIN_SESSION_TOOL_CALLS).mapTo(Long.class).one();
             tx.createQuery("select brain_fold_customer(:lo, :hi)").bind("lo", lo).bind("hi", hi).mapTo(Long.class).one();
