@@ -8,12 +8,15 @@ with due as (
   limit :batch
   for update skip locked
 ), f as (
-  select f.* from due d join sessionizer_fragments f
+  -- Each record with its session's columns, so everything below is one chain of aggregations and no join: a join
+  -- planned on a wrong guess (no statistics right after a burst) re-aggregated every session per session.
+  select f.*, d.agent_id as s_agent, d.source as s_source, d.start_event_id, d.first_ts as s_first
+  from due d join sessionizer_fragments f
     on f.customer_id = d.customer_id and f.session_id = d.session_id and f.generation = d.generation
 ), per_model as (
-  -- One pass over the records, one row per session and model (llm false: everything but LLM calls), then one row per
-  -- session below: the joins stay one to one, so the plan cannot re-aggregate per session.
-  select customer_id, session_id, kind = 'llm' as llm, case when kind = 'llm' then name end as model,
+  -- One row per session and model (llm false: everything but LLM calls), then one row per session below.
+  select customer_id, session_id, generation, s_agent, s_source, start_event_id, s_first,
+         kind = 'llm' as llm, case when kind = 'llm' then name end as model,
          jsonb_agg(jsonb_strip_nulls(jsonb_build_object('name', name, 'ms', ms, 'ok', ok)) order by ts, fragment_id)
            filter (where kind = 'tool') as calls,
          -- input_tokens counts every input token the model read, as the hooks report it; the parts follow.
@@ -32,23 +35,37 @@ with due as (
          bool_or(kind = 'status' and name = 'failed') as failed_mark,
          (array_agg(name order by ts desc) filter (where kind = 'end'))[1] as end_status,
          max(ts) filter (where kind = 'error') as last_error, max(ts) filter (where kind in ('tool', 'llm')) as last_work
-  from f group by customer_id, session_id, kind = 'llm', case when kind = 'llm' then name end
+  from f
+  group by customer_id, session_id, generation, s_agent, s_source, start_event_id, s_first, kind = 'llm',
+           case when kind = 'llm' then name end
 ), summary as (
-  select customer_id, session_id, min(first_ts) as first_ts, max(last_ts) as last_ts,
+  select customer_id, session_id, generation, s_agent, s_source, start_event_id, s_first,
+         min(first_ts) as first_ts, max(last_ts) as last_ts,
          (array_agg(calls) filter (where not llm))[1] as calls,
          jsonb_agg(u order by model) filter (where llm) as usage,
          sum(prompts) as prompts, sum(errors) as errors, bool_or(escalated) as escalated, bool_or(failed_mark) as failed_mark,
          max(end_status) as end_status,   -- only the llm = false row has one
          -- the last work record was an error (an error and a call at the same instant: the error)
          max(last_error) >= coalesce(max(last_work), '-infinity') as ended_on_error
-  from per_model group by customer_id, session_id
+  from per_model
+  group by customer_id, session_id, generation, s_agent, s_source, start_event_id, s_first
+), checked as (
+  -- Hooks win: a session.start of this id from another source means the session is already counted (every path that
+  -- starts sessions writes one). Asked per session in the select list, so it is always an index probe (V28's hash
+  -- index, from a day before the session's first record on), never a join over events.
+  select s.*, exists (select 1 from events e
+                      where e.session_id = s.session_id and e.customer_id = s.customer_id
+                        and e.event_type = 'session.start' and e.ts >= s.s_first - interval '1 day'
+                        and (e.payload ->> 'source') is distinct from s.s_source) as hooked
+  from summary s where s.start_event_id is not null
+  offset 0
 ), ends as (
-  select d.customer_id, d.session_id, d.agent_id, s.last_ts as ts,
-         cast(md5('session.end' || chr(31) || d.customer_id || chr(31) || d.session_id || chr(31) || d.generation) as uuid) as event_id,
+  select s.customer_id, s.session_id, s.s_agent as agent_id, s.last_ts as ts,
+         cast(md5('session.end' || chr(31) || s.customer_id || chr(31) || s.session_id || chr(31) || s.generation) as uuid) as event_id,
          jsonb_strip_nulls(jsonb_build_object(
            -- A continuation (late records after the close) adds its calls, tokens and cost but is not a second ended
            -- session: no status, so outcomes count the session once, with its first end's status.
-           'status', case when d.generation > 0 then null
+           'status', case when s.generation > 0 then null
                           when s.escalated then 'escalated'
                           when s.end_status = 'failed' or s.failed_mark or (s.end_status is null and s.ended_on_error) then 'failed'
                           else 'success' end,
@@ -57,18 +74,10 @@ with due as (
            'llm_usage', coalesce(s.usage, '[]'::jsonb),
            'prompts', s.prompts,
            'errors', s.errors,
-           'source', d.source,
-           'continuation', nullif(d.generation, 0))) as payload
-  from due d
-  join summary s on s.customer_id = d.customer_id and s.session_id = d.session_id
-  -- Hooks win: a session.start of this id from another source means the session is already counted (every path that
-  -- starts sessions writes one; V28's index finds it). Looked for from a day before the session's first record on, so
-  -- only the months that can hold it are probed.
-  where d.start_event_id is not null
-    and not exists (select 1 from events e
-                    where e.session_id = d.session_id and e.customer_id = d.customer_id
-                      and e.event_type = 'session.start' and e.ts >= d.first_ts - interval '1 day'
-                      and (e.payload ->> 'source') is distinct from d.source)
+           'source', s.s_source,
+           'continuation', nullif(s.generation, 0))) as payload
+  from checked s
+  where not s.hooked
 ), fresh as (
   insert into event_keys (event_id, agent_id, ts) select event_id, agent_id, ts from ends
   on conflict (event_id, agent_id) do nothing
