@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -38,8 +39,11 @@ public final class AlertEngine implements Job {
     private final Metrics metrics;
     private final Runnable onQueued;
 
-    /** ran: the lock was held; fired/resolved: alerts opened and closed by this evaluation; queued: notifications. */
-    public record Report(boolean ran, int fired, int resolved, int queued, long millis) {
+    /**
+     * ran: the lock was held; fired/resolved: alerts opened and closed by this evaluation; queued: notifications;
+     * ruleMillis: each rule's transaction (its query and its alert writes), in rule order.
+     */
+    public record Report(boolean ran, int fired, int resolved, int queued, long millis, Map<String, Long> ruleMillis) {
     }
 
     AlertEngine(Jdbi jdbi, Alerting settings, Clock clock, Outbox outbox, ObjectMapper json, Metrics metrics, Runnable onQueued) {
@@ -73,14 +77,16 @@ public final class AlertEngine implements Job {
 
     /** One evaluation now, unless another instance is evaluating. */
     public Report runOnce() {
-        return Scheduler.locked(jdbi, LOCK_KEY, this::evaluate).orElse(new Report(false, 0, 0, 0, 0));
+        return Scheduler.locked(jdbi, LOCK_KEY, this::evaluate).orElse(new Report(false, 0, 0, 0, 0, Map.of()));
     }
 
     private Report evaluate(Handle h) {
         long started = System.nanoTime();
         Instant now = clock.instant();
         int[] totals = new int[3];
+        Map<String, Long> ruleMillis = new LinkedHashMap<>();
         for (AlertRule rule : AlertRule.values()) {
+            long ruleStarted = System.nanoTime();
             try {
                 int[] r = h.inTransaction(tx -> apply(tx, rule, now));
                 for (int i = 0; i < 3; i++) {
@@ -90,13 +96,14 @@ public final class AlertEngine implements Job {
                 metrics.inc(FAILURES, "rule", rule.id);
                 LOG.warn("alert rule {} failed, will run again next time: {}", rule.id, e.toString());
             }
+            ruleMillis.put(rule.id, (System.nanoTime() - ruleStarted) / 1_000_000);
         }
         h.createUpdate("delete from rollup_session_tool_calls where last_ts < :cutoff")
                 .bind("cutoff", utc(now.minus(java.time.Duration.ofDays(7)))).execute();
         if (totals[2] > 0) {
             onQueued.run();
         }
-        return new Report(true, totals[0], totals[1], totals[2], (System.nanoTime() - started) / 1_000_000);
+        return new Report(true, totals[0], totals[1], totals[2], (System.nanoTime() - started) / 1_000_000, ruleMillis);
     }
 
     // Returns {fired, resolved, queued}.

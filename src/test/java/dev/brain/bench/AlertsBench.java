@@ -49,6 +49,8 @@ public final class AlertsBench {
                     from generate_series(1, 500) c, generate_series(current_date - 89, current_date, interval '1 day') d) x,
               generate_series(1, 10) t, unnest(array[100, 250, 1000, 4000]::numeric[]) b,
               lateral (select (5 + random() * 20 + t * 0)::int as calls) k;
+            insert into rollup_tool_calls_daily (customer_id, day, tool, calls, failures)
+              select customer_id, day, tool, sum(calls), sum(failures) from rollup_tool_daily group by 1, 2, 3;
             insert into rollup_agent_seen (agent_id, customer_id, last_ts)
               select id, customer_id, now() - case when random() < 0.02 then interval '3 hours' else random() * interval '30 minutes' end from agents;
             insert into rollup_agent_dropped_hourly (agent_id, customer_id, hour, heartbeats, dropped)
@@ -106,14 +108,19 @@ public final class AlertsBench {
 
             try (Alerts alerts = Alerts.start(db.jdbi(), config.alerting(), Json.mapper(), new Metrics(), Clock.systemUTC())) {
                 AlertEngine.Report first = alerts.engine().runOnce();
-                System.out.printf("first evaluation of all rules: %d ms (opened %d alerts, queued %d notifications)%n",
-                        first.millis(), first.fired(), first.queued());
+                System.out.printf("first evaluation of all rules: %d ms (opened %d alerts, queued %d notifications) — load average %.1f%n",
+                        first.millis(), first.fired(), first.queued(), load());
+                System.out.printf("  per rule: %s ms%n", first.ruleMillis());
                 List<Long> steady = new ArrayList<>();
+                Map<String, List<Long>> perRule = new java.util.LinkedHashMap<>();
                 for (int i = 0; i < 7; i++) {
-                    steady.add(alerts.engine().runOnce().millis());
+                    AlertEngine.Report r = alerts.engine().runOnce();
+                    steady.add(r.millis());
+                    r.ruleMillis().forEach((rule, ms) -> perRule.computeIfAbsent(rule, k -> new ArrayList<>()).add(ms));
                 }
                 System.out.printf("steady evaluations of all rules: %s ms (median %d ms) — load average %.1f%n", steady,
-                        steady.stream().sorted().toList().get(steady.size() / 2), load());
+                        median(steady), load());
+                perRule.forEach((rule, ms) -> System.out.printf("  %-26s median %4d ms %s%n", rule, median(ms), ms));
                 db.jdbi().useHandle(h -> h.createQuery("select rule, count(*) from alerts where state = 'firing' group by 1 order by 1")
                         .map((rs, ctx) -> String.format("  firing %-26s %,6d", rs.getString(1), rs.getLong(2))).forEach(System.out::println));
 
@@ -129,6 +136,10 @@ public final class AlertsBench {
                 }
             }
         }
+    }
+
+    private static long median(List<Long> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
     }
 
     private static double load() {
