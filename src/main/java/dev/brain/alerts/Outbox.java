@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Queues a fired or resolved alert for each channel whose severity routing takes it, in the caller's transaction:
@@ -48,7 +47,7 @@ final class Outbox {
 
     /**
      * Queues `kind` ("fired" or "resolved") of each alert, in the list's order; returns how many notifications were queued.
-     * Per channel: one count of what is pending, one batch of inserts, one update of the alerts' delivery records.
+     * Per channel: one count of what is pending, one insert of the notifications, one update of the alerts' delivery records.
      */
     int enqueue(Handle tx, List<Alert> alerts, String kind, Instant now) {
         if (alerts.isEmpty()) {
@@ -63,8 +62,8 @@ final class Outbox {
                 continue;
             }
             long pending = tx.createQuery("select count(*) from alert_notifications where state = 'pending'").mapTo(Long.class).one();
-            PreparedBatch inserts = tx.prepareBatch("insert into alert_notifications (alert_id, channel, kind, body, created_at, next_attempt_at)"
-                    + " values (:alert, :channel, :kind, :body, :at, :at)");
+            List<Long> ids = new ArrayList<>();
+            List<String> bodies = new ArrayList<>();
             List<String> states = new ArrayList<>();
             for (Alert a : routed) {
                 if (pending >= settings.queueMax()) {
@@ -72,14 +71,19 @@ final class Outbox {
                     metrics.inc(METRIC, "channel", channel, "outcome", "dropped");
                     continue;
                 }
-                inserts.bind("alert", a.id()).bind("channel", channel).bind("kind", kind)
-                        .bind("body", CHANNEL_SLACK.equals(channel) ? slack(a, kind, now) : webhook(a, kind, now)).bind("at", at).add();
+                ids.add(a.id());
+                bodies.add(CHANNEL_SLACK.equals(channel) ? slack(a, kind, now) : webhook(a, kind, now));
                 states.add("pending");
                 pending++;
                 queued++;
             }
-            if (inserts.size() > 0) {
-                inserts.execute();
+            if (!ids.isEmpty()) {
+                // Ids ascend in the list's order: notifications of one alert are sent in id order.
+                tx.createUpdate("insert into alert_notifications (alert_id, channel, kind, body, created_at, next_attempt_at)"
+                                + " select v.id, :channel, :kind, v.body, :at, :at"
+                                + " from unnest(cast(:ids as bigint[]), cast(:bodies as text[])) with ordinality as v(id, body, n) order by v.n")
+                        .bind("channel", channel).bind("kind", kind).bind("at", at)
+                        .bindArray("ids", Long.class, ids).bindArray("bodies", String.class, bodies).execute();
             }
             Delivery.recordQueued(tx, routed.stream().map(Alert::id).toList(), channel, kind, states);
         }
