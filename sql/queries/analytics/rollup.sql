@@ -114,6 +114,15 @@ up_tools as (
   on conflict (day, customer_id, tool, bucket_ms) do update set
     calls = r.calls + excluded.calls, failures = r.failures + excluded.failures
 ),
+-- The same calls without latency buckets, for the failure_spike alert (V27).
+up_tool_calls as (
+  insert into rollup_tool_calls_daily as r (customer_id, day, tool, calls, failures)
+  select customer_id, day, name, count(*), count(*) filter (where failed)
+  from tool_rows
+  group by 1, 2, 3
+  on conflict (day, customer_id, tool) do update set
+    calls = r.calls + excluded.calls, failures = r.failures + excluded.failures
+),
 up_seen as (
   insert into rollup_agent_seen as r (agent_id, customer_id, last_ts)
   select agent_id, min(customer_id), max(ts) from e group by 1

@@ -7,9 +7,11 @@ import dev.brain.metrics.Metrics;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -33,7 +35,7 @@ final class Outbox {
 
     /** The channels configured (a URL is set). */
     List<String> channels() {
-        var out = new java.util.ArrayList<String>();
+        var out = new ArrayList<String>();
         if (!settings.slackUrl().isEmpty()) {
             out.add(CHANNEL_SLACK);
         }
@@ -43,30 +45,47 @@ final class Outbox {
         return out;
     }
 
-    /** Queues `kind` ("fired" or "resolved") of `a`; returns how many notifications were queued. */
-    int enqueue(Handle tx, Alert a, String kind, Instant now) {
+    /**
+     * Queues `kind` ("fired" or "resolved") of each alert, in the list's order; returns how many notifications were queued.
+     * Per channel: one count of what is pending, one insert of the notifications, one update of the alerts' delivery records.
+     */
+    int enqueue(Handle tx, List<Alert> alerts, String kind, Instant now) {
+        if (alerts.isEmpty()) {
+            return 0;
+        }
+        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         int queued = 0;
         for (String channel : channels()) {
-            boolean routed = CHANNEL_SLACK.equals(channel) ? settings.slackSeverities().contains(a.severity())
-                    : settings.webhookSeverities().contains(a.severity());
-            if (!routed) {
+            Set<String> severities = CHANNEL_SLACK.equals(channel) ? settings.slackSeverities() : settings.webhookSeverities();
+            List<Alert> routed = alerts.stream().filter(a -> severities.contains(a.severity())).toList();
+            if (routed.isEmpty()) {
                 continue;
             }
             long pending = tx.createQuery("select count(*) from alert_notifications where state = 'pending'").mapTo(Long.class).one();
-            String state = "pending";
-            if (pending >= settings.queueMax()) {
-                state = "dropped";
-                metrics.inc(METRIC, "channel", channel, "outcome", "dropped");
-            } else {
-                OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-                tx.createUpdate("insert into alert_notifications (alert_id, channel, kind, body, created_at, next_attempt_at)"
-                                + " values (:alert, :channel, :kind, :body, :at, :at)")
-                        .bind("alert", a.id()).bind("channel", channel).bind("kind", kind)
-                        .bind("body", CHANNEL_SLACK.equals(channel) ? slack(a, kind, now) : webhook(a, kind, now)).bind("at", at)
-                        .execute();
+            List<Long> ids = new ArrayList<>();
+            List<String> bodies = new ArrayList<>();
+            List<String> states = new ArrayList<>();
+            for (Alert a : routed) {
+                if (pending >= settings.queueMax()) {
+                    states.add("dropped");
+                    metrics.inc(METRIC, "channel", channel, "outcome", "dropped");
+                    continue;
+                }
+                ids.add(a.id());
+                bodies.add(CHANNEL_SLACK.equals(channel) ? slack(a, kind, now) : webhook(a, kind, now));
+                states.add("pending");
+                pending++;
                 queued++;
             }
-            Delivery.record(tx, a.id(), channel, kind, state, 0, null);
+            if (!ids.isEmpty()) {
+                // Ids ascend in the list's order: notifications of one alert are sent in id order.
+                tx.createUpdate("insert into alert_notifications (alert_id, channel, kind, body, created_at, next_attempt_at)"
+                                + " select v.id, :channel, :kind, v.body, :at, :at"
+                                + " from unnest(cast(:ids as bigint[]), cast(:bodies as text[])) with ordinality as v(id, body, n) order by v.n")
+                        .bind("channel", channel).bind("kind", kind).bind("at", at)
+                        .bindArray("ids", Long.class, ids).bindArray("bodies", String.class, bodies).execute();
+            }
+            Delivery.recordQueued(tx, routed.stream().map(Alert::id).toList(), channel, kind, states);
         }
         return queued;
     }

@@ -90,6 +90,7 @@ class RollupJobTest {
             assertEquals(1000, one.count("select sum(sessions) from rollup_customer_daily"));
             assertEquals(1000, one.count("select sum(success) from rollup_customer_daily"));
             assertEquals(1000, one.count("select sum(calls) from rollup_tool_daily"));
+            assertEquals(1000, one.count("select sum(calls) from rollup_tool_calls_daily"));
             assertEquals(1000, one.count("select sum(sessions) from rollup_category_daily where category = 'triage'"));
             assertEquals(one.count("select max(id) from events"), one.count("select last_id from rollup_state"));
         }

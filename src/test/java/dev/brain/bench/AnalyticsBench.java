@@ -77,7 +77,7 @@ public final class AnalyticsBench {
             System.out.printf("events in the database: %,d%n", total);
 
             if (!reuse) {
-                db.jdbi().useHandle(h -> h.execute("truncate rollup_customer_daily, rollup_category_daily, rollup_tool_daily, rollup_agent_seen, rollup_agent_daily, "
+                db.jdbi().useHandle(h -> h.execute("truncate rollup_customer_daily, rollup_category_daily, rollup_tool_daily, rollup_tool_calls_daily, rollup_agent_seen, rollup_agent_daily, "
                         + "rollup_model_agent_daily, rollup_error_daily, rollup_agent_version, rollup_model_daily, rollup_business_daily, "
                         + "rollup_decision_daily, rollup_agent_dropped_hourly, rollup_error_hourly, rollup_session_tool_calls, "
                         + "billing_adjustments, billing_usage, billing_months; "
