@@ -63,7 +63,7 @@ public final class IngestService {
     public IngestResult store(Batch b) {
         EventStore.Stored stored;
         try {
-            stored = store.store(b.who, b.rows, b.refused, b.requestId, !b.jobs.isEmpty() || !b.unpriced.isEmpty());
+            stored = store.store(b.who, b.rows, b.refused, b.requestId);
         } catch (RuntimeException ex) {
             b.abandon();
             throw ex;
