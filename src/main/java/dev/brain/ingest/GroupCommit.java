@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -153,14 +154,15 @@ final class GroupCommit {
      * duplicate, as it would after the first had committed.
      */
     static Map<Request, Set<String>> insert(Connection c, List<Request> group) throws SQLException {
-        Map<Key, Request> owner = new HashMap<>();
+        Set<Key> taken = new HashSet<>();
         List<EventStore.Row> rows = new ArrayList<>();
-        List<Principal> whose = new ArrayList<>();
+        List<Request> owners = new ArrayList<>();
         for (Request r : group) {
             for (EventStore.Row row : r.rows) {
-                if (owner.putIfAbsent(new Key(r.who.agentId(), row.eventId()), r) == null) {
+                // A request's own rows are distinct (IngestService drops in-batch repeats); only its neighbours' can clash.
+                if (group.size() == 1 || taken.add(new Key(r.who.agentId(), row.eventId()))) {
                     rows.add(row);
-                    whose.add(r.who);
+                    owners.add(r);
                 }
             }
         }
@@ -169,22 +171,23 @@ final class GroupCommit {
             int p = 1;
             for (int i = 0; i < rows.size(); i++) {
                 EventStore.Row row = rows.get(i);
+                Principal who = owners.get(i).who;
                 ps.setString(p++, row.eventId());
                 ps.setString(p++, row.ts());
                 ps.setString(p++, row.eventType());
                 ps.setString(p++, row.sessionId());
                 ps.setString(p++, row.payloadJson());
-                ps.setString(p++, whose.get(i).agentId());
-                ps.setString(p++, whose.get(i).customerId());
+                ps.setString(p++, who.agentId());
+                ps.setString(p++, who.customerId());
             }
             for (; p <= slots * COLUMNS; p++) {
-                ps.setNull(p, java.sql.Types.VARCHAR);
+                ps.setNull(p, Types.VARCHAR);
             }
             Map<Request, Set<String>> fresh = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String eventId = rs.getString(1);
-                    fresh.computeIfAbsent(owner.get(new Key(rs.getString(2), eventId)), r -> new HashSet<>()).add(eventId);
+                    int row = rs.getInt(1);
+                    fresh.computeIfAbsent(owners.get(row), r -> new HashSet<>()).add(rows.get(row).eventId());
                 }
             }
             return fresh;
@@ -194,22 +197,24 @@ final class GroupCommit {
     private record Key(String agentId, String eventId) {
     }
 
-    // Padding rows are all null and dropped before either insert.
+    // Each row carries its position as a literal, so the answer names rows without sending their ids back. Padding
+    // rows are all null and dropped before either insert.
     private static String insertSql(int rows) {
         var sql = new StringBuilder(400 + rows * 100)
-                .append("with input (event_id, ts, event_type, session_id, payload, agent_id, customer_id) as (values ");
+                .append("with input (pos, event_id, ts, event_type, session_id, payload, agent_id, customer_id) as (values ");
         for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "" : ",").append("(cast(? as uuid), cast(? as timestamptz), ?, ?, cast(? as jsonb), ?, ?)");
+            sql.append(i == 0 ? "(" : ",(").append(i).append(", cast(? as uuid), cast(? as timestamptz), ?, ?, cast(? as jsonb), ?, ?)");
         }
         return sql.append("""
                 ), fresh as (
                   insert into event_keys (event_id, agent_id, ts) select event_id, agent_id, ts from input where event_id is not null
                   on conflict (event_id, agent_id) do nothing
                   returning event_id, agent_id
+                ), stored as (
+                  insert into events (ts, customer_id, agent_id, event_type, session_id, event_id, payload)
+                  select i.ts, i.customer_id, i.agent_id, i.event_type, i.session_id, i.event_id, i.payload
+                  from input i join fresh f using (event_id, agent_id)
                 )
-                insert into events (ts, customer_id, agent_id, event_type, session_id, event_id, payload)
-                select i.ts, i.customer_id, i.agent_id, i.event_type, i.session_id, i.event_id, i.payload
-                from input i join fresh f using (event_id, agent_id)
-                returning event_id, agent_id""").toString();
+                select i.pos from input i join fresh f using (event_id, agent_id)""").toString();
     }
 }
