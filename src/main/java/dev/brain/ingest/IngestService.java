@@ -10,7 +10,6 @@ import dev.brain.error.InvalidEvent;
 import dev.brain.metrics.Metrics;
 import dev.brain.pricing.Prices;
 import dev.brain.redact.RedactionQueue;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -131,9 +130,7 @@ public final class IngestService {
             }
             String payload;
             try {
-                payload = e.payload().has("summary_raw") || unpricedEntries >= 0
-                        ? json.writeValueAsString(e.payload().has("summary_raw") ? applyPrivacy(e) : e.payload())
-                        : new String(e.payloadJson(), StandardCharsets.UTF_8);
+                payload = json.writeValueAsString(e.payload().has("summary_raw") ? applyPrivacy(e) : e.payload());
             } catch (JsonProcessingException ex) {
                 throw new IllegalStateException("a validated payload failed to serialise", ex);
             }
