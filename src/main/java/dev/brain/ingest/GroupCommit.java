@@ -32,8 +32,8 @@ import javax.sql.DataSource;
  * refuses fails alone.
  */
 final class GroupCommit {
-    static final int WRITERS = Integer.parseInt(System.getenv().getOrDefault("XP_WRITERS", "2"));
-    static final int MAX_ROWS = Integer.parseInt(System.getenv().getOrDefault("XP_MAX_ROWS", "1000"));
+    static final int WRITERS = 2;
+    static final int MAX_ROWS = 1000;
     private static final int COLUMNS = 7;
     // One statement text per row count, padded above 100 rows to the next hundred: few texts, each planned once per connection.
     private static final ConcurrentHashMap<Integer, String> INSERTS = new ConcurrentHashMap<>();
