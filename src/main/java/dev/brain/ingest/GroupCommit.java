@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -155,30 +156,28 @@ final class GroupCommit {
      */
     static Map<Request, Set<String>> insert(Connection c, List<Request> group) throws SQLException {
         Set<Key> taken = new HashSet<>();
-        List<EventStore.Row> rows = new ArrayList<>();
-        List<Request> owners = new ArrayList<>();
+        List<Owned> rows = new ArrayList<>();
         for (Request r : group) {
             for (EventStore.Row row : r.rows) {
                 // A request's own rows are distinct (IngestService drops in-batch repeats); only its neighbours' can clash.
                 if (group.size() == 1 || taken.add(new Key(r.who.agentId(), row.eventId()))) {
-                    rows.add(row);
-                    owners.add(r);
+                    rows.add(new Owned(row, r));
                 }
             }
         }
+        // Every writer claims keys in one order, so two statements sharing events wait for each other, never deadlock.
+        rows.sort(Comparator.comparing((Owned o) -> o.owner.who.agentId()).thenComparing(o -> o.row.eventId()));
         int slots = rows.size() <= 100 ? rows.size() : (rows.size() + 99) / 100 * 100;
         try (PreparedStatement ps = c.prepareStatement(INSERTS.computeIfAbsent(slots, GroupCommit::insertSql))) {
             int p = 1;
-            for (int i = 0; i < rows.size(); i++) {
-                EventStore.Row row = rows.get(i);
-                Principal who = owners.get(i).who;
-                ps.setString(p++, row.eventId());
-                ps.setString(p++, row.ts());
-                ps.setString(p++, row.eventType());
-                ps.setString(p++, row.sessionId());
-                ps.setString(p++, row.payloadJson());
-                ps.setString(p++, who.agentId());
-                ps.setString(p++, who.customerId());
+            for (Owned o : rows) {
+                ps.setString(p++, o.row.eventId());
+                ps.setString(p++, o.row.ts());
+                ps.setString(p++, o.row.eventType());
+                ps.setString(p++, o.row.sessionId());
+                ps.setString(p++, o.row.payloadJson());
+                ps.setString(p++, o.owner.who.agentId());
+                ps.setString(p++, o.owner.who.customerId());
             }
             for (; p <= slots * COLUMNS; p++) {
                 ps.setNull(p, Types.VARCHAR);
@@ -186,12 +185,15 @@ final class GroupCommit {
             Map<Request, Set<String>> fresh = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    int row = rs.getInt(1);
-                    fresh.computeIfAbsent(owners.get(row), r -> new HashSet<>()).add(rows.get(row).eventId());
+                    Owned o = rows.get(rs.getInt(1));
+                    fresh.computeIfAbsent(o.owner, r -> new HashSet<>()).add(o.row.eventId());
                 }
             }
             return fresh;
         }
+    }
+
+    private record Owned(EventStore.Row row, Request owner) {
     }
 
     private record Key(String agentId, String eventId) {
