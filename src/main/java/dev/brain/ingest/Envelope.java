@@ -4,6 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A validated event, ready to store; `payloadJson` is the payload as validated, serialised once. */
-public record Envelope(UUID eventId, Instant ts, String eventType, String sessionId, ObjectNode payload, byte[] payloadJson) {
+/** A validated event, ready to store. */
+public record Envelope(UUID eventId, Instant ts, String eventType, String sessionId, ObjectNode payload) {
 }

@@ -57,10 +57,12 @@ public final class EventValidator {
             throw new InvalidEvent("invalid_payload", "payload must be a JSON object");
         }
         ObjectNode p = (ObjectNode) payload;
-        Fields.checkTree(p, 1);
-        byte[] serialised = serialise(p);
-        if (serialised.length > MAX_PAYLOAD_BYTES) {
-            throw new InvalidEvent("payload_too_large", "payload is " + serialised.length + " bytes; the limit is " + MAX_PAYLOAD_BYTES);
+        // Serialised only when its size is in doubt: ingest serialises the payload it stores (priced, privacy applied) anyway.
+        if (Fields.checkTree(p, 1) > MAX_PAYLOAD_BYTES) {
+            int size = serialise(p).length;
+            if (size > MAX_PAYLOAD_BYTES) {
+                throw new InvalidEvent("payload_too_large", "payload is " + size + " bytes; the limit is " + MAX_PAYLOAD_BYTES);
+            }
         }
         switch (type) {
             case "session.start" -> sessionStart(p, sessionId);
@@ -73,7 +75,7 @@ public final class EventValidator {
         }
         // Any event type may carry a summary; the privacy tiers apply to it wherever it is (IngestService).
         Fields.optionalText(p, "summary_raw", MAX_SUMMARY, "payload.summary_raw");
-        return new Envelope(eventId, ts, type, sessionId, p, serialised);
+        return new Envelope(eventId, ts, type, sessionId, p);
     }
 
     private static UUID eventId(JsonNode n) {

@@ -65,29 +65,43 @@ final class Fields {
         return d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
     }
 
-    // Strings PostgreSQL cannot hold (NUL, lone surrogates), numbers beyond numeric, and depth.
-    static void checkTree(JsonNode n, int depth) {
+    /**
+     * Strings PostgreSQL cannot hold (NUL, lone surrogates), numbers beyond numeric, and depth. Returns an upper bound
+     * of the tree's size as compact JSON in bytes (a character takes at most 6, escaped), so that a payload evidently
+     * within its limit need not be serialised to be measured.
+     */
+    static long checkTree(JsonNode n, int depth) {
         if (depth > EventValidator.MAX_DEPTH) {
             throw new InvalidEvent("payload_too_deep", "payload nests deeper than " + EventValidator.MAX_DEPTH + " levels");
         }
         if (n.isTextual()) {
             checkString(n.asText(), "a string in payload");
+            return 2 + 6L * n.asText().length();
         } else if (n.isBigDecimal() || n.isBigInteger()) {
             BigDecimal d = n.decimalValue();
             if (d.precision() - d.scale() > PG_MAX_INT_DIGITS || d.scale() > PG_MAX_SCALE) {
                 throw new InvalidEvent("number_out_of_range", "a number in payload is beyond what can be stored");
             }
+            // Digits, a zero, sign, point and exponent, written plain or not.
+            return d.precision() + Math.abs((long) d.scale()) + 16;
         } else if (n.isObject()) {
+            long size = 2;
             for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
                 var e = it.next();
                 checkString(e.getKey(), "a field name in payload");
-                checkTree(e.getValue(), depth + 1);
+                size += 4 + 6L * e.getKey().length() + checkTree(e.getValue(), depth + 1);
             }
+            return size;
         } else if (n.isArray()) {
+            long size = 2;
             for (JsonNode item : n) {
-                checkTree(item, depth + 1);
+                size += 1 + checkTree(item, depth + 1);
             }
+            return size;
         }
+        // Booleans, null, and int, long or double numbers (at most 25 characters); anything else is measured for real.
+        return n.isBoolean() || n.isNull() || n.isInt() || n.isLong() || n.isDouble() || n.isFloat() || n.isShort()
+                ? 25 : Long.MAX_VALUE / 2;
     }
 
     static void checkString(String s, String at) {

@@ -11,7 +11,6 @@ import dev.brain.metrics.Metrics;
 import dev.brain.pricing.Prices;
 import dev.brain.redact.RedactionQueue;
 import dev.brain.sessions.Sessionizer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,7 +68,7 @@ public final class IngestService {
     public IngestResult store(Batch b) {
         EventStore.Stored stored;
         try {
-            stored = store.store(b.who, b.rows, b.refused, b.requestId, !b.jobs.isEmpty() || !b.unpriced.isEmpty());
+            stored = store.store(b.who, b.rows, b.refused, b.requestId);
         } catch (RuntimeException ex) {
             b.abandon();
             throw ex;
@@ -151,9 +150,7 @@ public final class IngestService {
             }
             String payload;
             try {
-                payload = e.payload().has("summary_raw") || unpricedEntries >= 0
-                        ? json.writeValueAsString(e.payload().has("summary_raw") ? applyPrivacy(e) : e.payload())
-                        : new String(e.payloadJson(), StandardCharsets.UTF_8);
+                payload = json.writeValueAsString(e.payload().has("summary_raw") ? applyPrivacy(e) : e.payload());
             } catch (JsonProcessingException ex) {
                 throw new IllegalStateException("a validated payload failed to serialise", ex);
             }

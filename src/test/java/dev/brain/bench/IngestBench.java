@@ -256,7 +256,7 @@ public final class IngestBench {
                         String[] e = eventParts(rnd);
                         rows.add(new EventStore.Row(e[0], e[1], e[2], e[3], e[4]));
                     }
-                    return store.store(who, rows, List.of(), null, false).inserted();
+                    return store.store(who, rows, List.of(), null).inserted();
                 };
             });
         }

@@ -1,0 +1,222 @@
+package dev.brain.ingest;
+
+import dev.brain.auth.Principal;
+import dev.brain.db.DbErrors;
+import dev.brain.error.DatabaseFailure;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * Group commit: the rows of requests waiting at the same moment are written by one statement, one commit, and
+ * each request is answered only after that commit. At most {@link #WRITERS} groups are in flight; whatever arrives
+ * meanwhile waits for the next. Each request still learns which of its own rows were new. When a combined
+ * statement fails for any reason but an outage, its requests are written one by one, so a request PostgreSQL
+ * refuses fails alone.
+ */
+final class GroupCommit {
+    static final int WRITERS = 2;
+    static final int MAX_ROWS = 1000;
+    private static final int COLUMNS = 7;
+    // One statement text per row count, padded above 100 rows to the next hundred: few texts, each planned once per connection.
+    private static final ConcurrentHashMap<Integer, String> INSERTS = new ConcurrentHashMap<>();
+
+    private final DataSource dataSource;
+    private final Queue<Request> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger writers = new AtomicInteger();
+    // Writer threads come and go with the load: idle ones end after a minute, so nothing needs closing.
+    private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
+        Thread t = new Thread(task, "event-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    GroupCommit(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** One request's rows; `done` completes with the event_ids that were new once they are committed. */
+    static final class Request {
+        final Principal who;
+        final List<EventStore.Row> rows;
+        final CompletableFuture<Set<String>> done = new CompletableFuture<>();
+
+        Request(Principal who, List<EventStore.Row> rows) {
+            this.who = who;
+            this.rows = rows;
+        }
+    }
+
+    /** Writes the rows with whatever else is waiting; returns the event_ids that were new, once committed. */
+    Set<String> write(Principal who, List<EventStore.Row> rows) {
+        Request request = new Request(who, rows);
+        waiting.add(request);
+        startWriter();
+        try {
+            return request.done.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private void startWriter() {
+        for (int n = writers.get(); n < WRITERS; n = writers.get()) {
+            if (writers.compareAndSet(n, n + 1)) {
+                threads.execute(this::writeWhileWaiting);
+                return;
+            }
+        }
+    }
+
+    // A writer leaves only when it finds nothing waiting after giving up its place, so a request that found every
+    // place taken is always seen by a writer leaving after it.
+    private void writeWhileWaiting() {
+        while (true) {
+            List<Request> group = takeGroup();
+            if (group.isEmpty()) {
+                writers.decrementAndGet();
+                int n = writers.get();
+                if (waiting.isEmpty() || n >= WRITERS || !writers.compareAndSet(n, n + 1)) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                commit(group);
+            } catch (RuntimeException | Error e) {
+                group.forEach(r -> r.done.completeExceptionally(e));
+            }
+        }
+    }
+
+    // Takes requests until the group holds MAX_ROWS rows (a request is never split).
+    private List<Request> takeGroup() {
+        List<Request> group = new ArrayList<>();
+        int rows = 0;
+        for (Request next; rows < MAX_ROWS && (next = waiting.poll()) != null; ) {
+            group.add(next);
+            rows += next.rows.size();
+        }
+        return group;
+    }
+
+    void commit(List<Request> group) {
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                answer(group, insert(c, group));
+            } catch (SQLException e) {
+                if (group.size() == 1 || DbErrors.isUnavailable(e)) {
+                    throw failure(group, e);
+                }
+                for (Request alone : group) {
+                    try {
+                        answer(List.of(alone), insert(c, List.of(alone)));
+                    } catch (SQLException single) {
+                        alone.done.completeExceptionally(failure(List.of(alone), single));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new DatabaseFailure("no connection for storing events", e);
+        }
+    }
+
+    private static void answer(List<Request> group, Map<Request, Set<String>> fresh) {
+        group.forEach(r -> r.done.complete(fresh.getOrDefault(r, Set.of())));
+    }
+
+    private static DatabaseFailure failure(List<Request> group, SQLException e) {
+        int rows = group.stream().mapToInt(r -> r.rows.size()).sum();
+        return new DatabaseFailure("storing " + rows + " events failed", e);
+    }
+
+    /**
+     * Inserts the requests' rows in one statement (atomic on its own; inside a caller's transaction when it has one).
+     * Each event_id is claimed in event_keys for its agent, so only a new event reaches events. Returns, per request,
+     * the event_ids that were new. An event two requests of one group both carry goes to the first; the second sees a
+     * duplicate, as it would after the first had committed.
+     */
+    static Map<Request, Set<String>> insert(Connection c, List<Request> group) throws SQLException {
+        Set<Key> taken = new HashSet<>();
+        List<Owned> rows = new ArrayList<>();
+        for (Request r : group) {
+            for (EventStore.Row row : r.rows) {
+                // A request's own rows are distinct (IngestService drops in-batch repeats); only its neighbours' can clash.
+                if (group.size() == 1 || taken.add(new Key(r.who.agentId(), row.eventId()))) {
+                    rows.add(new Owned(row, r));
+                }
+            }
+        }
+        // Every writer claims keys in one order, so two statements sharing events wait for each other, never deadlock.
+        rows.sort(Comparator.comparing((Owned o) -> o.owner.who.agentId()).thenComparing(o -> o.row.eventId()));
+        int slots = rows.size() <= 100 ? rows.size() : (rows.size() + 99) / 100 * 100;
+        try (PreparedStatement ps = c.prepareStatement(INSERTS.computeIfAbsent(slots, GroupCommit::insertSql))) {
+            int p = 1;
+            for (Owned o : rows) {
+                ps.setString(p++, o.row.eventId());
+                ps.setString(p++, o.row.ts());
+                ps.setString(p++, o.row.eventType());
+                ps.setString(p++, o.row.sessionId());
+                ps.setString(p++, o.row.payloadJson());
+                ps.setString(p++, o.owner.who.agentId());
+                ps.setString(p++, o.owner.who.customerId());
+            }
+            for (; p <= slots * COLUMNS; p++) {
+                ps.setNull(p, Types.VARCHAR);
+            }
+            Map<Request, Set<String>> fresh = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Owned o = rows.get(rs.getInt(1));
+                    fresh.computeIfAbsent(o.owner, r -> new HashSet<>()).add(o.row.eventId());
+                }
+            }
+            return fresh;
+        }
+    }
+
+    private record Owned(EventStore.Row row, Request owner) {
+    }
+
+    private record Key(String agentId, String eventId) {
+    }
+
+    // Each row carries its position as a literal, so the answer names rows without sending their ids back. Padding
+    // rows are all null and dropped before either insert.
+    private static String insertSql(int rows) {
+        var sql = new StringBuilder(400 + rows * 100)
+                .append("with input (pos, event_id, ts, event_type, session_id, payload, agent_id, customer_id) as (values ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "(" : ",(").append(i).append(", cast(? as uuid), cast(? as timestamptz), ?, ?, cast(? as jsonb), ?, ?)");
+        }
+        return sql.append("""
+                ), fresh as (
+                  insert into event_keys (event_id, agent_id, ts) select event_id, agent_id, ts from input where event_id is not null
+                  on conflict (event_id, agent_id) do nothing
+                  returning event_id, agent_id
+                ), stored as (
+                  insert into events (ts, customer_id, agent_id, event_type, session_id, event_id, payload)
+                  select i.ts, i.customer_id, i.agent_id, i.event_type, i.session_id, i.event_id, i.payload
+                  from input i join fresh f using (event_id, agent_id)
+                )
+                select i.pos from input i join fresh f using (event_id, agent_id)""").toString();
+    }
+}
