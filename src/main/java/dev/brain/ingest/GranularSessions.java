@@ -14,9 +14,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A request's granular events as the sessionizer's records (README "Granular events"): tool.call, llm.call, an
- * error with a session and a session.update's failed/escalated mark. A session whose own session.start is in the
- * same request is left out: its start and end come from the sender, and the sessionizer would only defer to them.
+ * A request's granular events as the sessionizer's records (README "Granular events"): tool.call, llm.call and a
+ * session.update's failed/escalated mark. A session whose own session.start is in the same request is left out: its
+ * start and end come from the sender, and the sessionizer would only defer to them. Error events are not steps: an
+ * SDK may send one with its session id before that session's start, and it must not open a second session.
  */
 final class GranularSessions {
     static final String SOURCE = "granular";
@@ -46,7 +47,7 @@ final class GranularSessions {
                     pending.add(new Pending(e));
                 }
             }
-            case "tool.call", "llm.call", "error" -> pending.add(new Pending(e));
+            case "tool.call", "llm.call" -> pending.add(new Pending(e));
             default -> {
             }
         }
@@ -73,7 +74,6 @@ final class GranularSessions {
                         new Fragment.Usage(count(pl, "input_tokens"), count(pl, "output_tokens"), count(pl, "cache_read_tokens"),
                                 count(pl, "cache_creation_tokens"), pl.path("cost_cents").isNumber() ? pl.get("cost_cents").decimalValue() : null),
                         whole(pl.get("latency_ms")));
-                case "error" -> Fragment.error(session, id, e.ts(), pl.path("kind").asText("error"));
                 default -> Fragment.status(session, id, e.ts(), pl.get("status").asText());
             });
         }
