@@ -23,10 +23,7 @@ final class GranularSessions {
     static final String SOURCE = "granular";
     private static final String UNCATEGORISED = "uncategorised";
 
-    private record Pending(Envelope e) {
-    }
-
-    private final List<Pending> pending = new ArrayList<>();
+    private final List<Envelope> pending = new ArrayList<>();
     private final Set<String> startedHere = new HashSet<>();
     private final Map<String, String> categories = new HashMap<>();
 
@@ -44,10 +41,10 @@ final class GranularSessions {
                 }
                 String status = e.payload().path("status").asText("");
                 if (status.equals("failed") || status.equals("escalated")) {
-                    pending.add(new Pending(e));
+                    pending.add(e);
                 }
             }
-            case "tool.call", "llm.call" -> pending.add(new Pending(e));
+            case "tool.call", "llm.call" -> pending.add(e);
             default -> {
             }
         }
@@ -55,8 +52,7 @@ final class GranularSessions {
 
     List<Fragment> fragments(Principal who) {
         List<Fragment> out = new ArrayList<>();
-        for (Pending p : pending) {
-            Envelope e = p.e();
+        for (Envelope e : pending) {
             if (startedHere.contains(e.sessionId())) {
                 continue;
             }
