@@ -35,7 +35,7 @@ import javax.sql.DataSource;
 final class GroupCommit {
     static final int WRITERS = 2;
     static final int MAX_ROWS = 1000;
-    private static final int COLUMNS = 7;
+    private static final int COLUMNS = 8;
     // One statement text per row count, padded above 100 rows to the next hundred: few texts, each planned once per connection.
     private static final ConcurrentHashMap<Integer, String> INSERTS = new ConcurrentHashMap<>();
 
@@ -161,11 +161,12 @@ final class GroupCommit {
             for (EventStore.Row row : r.rows) {
                 // A request's own rows are distinct (IngestService drops in-batch repeats); only its neighbours' can clash.
                 if (group.size() == 1 || taken.add(new Key(r.who.agentId(), row.eventId()))) {
-                    rows.add(new Owned(row, r));
+                    rows.add(new Owned(row, r, rows.size()));
                 }
             }
         }
-        // Every writer claims keys in one order, so two statements sharing events wait for each other, never deadlock.
+        // Every writer claims keys in one order, so two statements sharing events wait for each other, never deadlock;
+        // the events themselves are stored in arrival order (their ids order arrivals for the rollups' carrier rule).
         rows.sort(Comparator.comparing((Owned o) -> o.owner.who.agentId()).thenComparing(o -> o.row.eventId()));
         int slots = rows.size() <= 100 ? rows.size() : (rows.size() + 99) / 100 * 100;
         try (PreparedStatement ps = c.prepareStatement(INSERTS.computeIfAbsent(slots, GroupCommit::insertSql))) {
@@ -178,6 +179,7 @@ final class GroupCommit {
                 ps.setString(p++, o.row.payloadJson());
                 ps.setString(p++, o.owner.who.agentId());
                 ps.setString(p++, o.owner.who.customerId());
+                ps.setInt(p++, o.arrival);
             }
             for (; p <= slots * COLUMNS; p++) {
                 ps.setNull(p, Types.VARCHAR);
@@ -193,7 +195,7 @@ final class GroupCommit {
         }
     }
 
-    private record Owned(EventStore.Row row, Request owner) {
+    private record Owned(EventStore.Row row, Request owner, int arrival) {
     }
 
     private record Key(String agentId, String eventId) {
@@ -203,9 +205,9 @@ final class GroupCommit {
     // rows are all null and dropped before either insert.
     private static String insertSql(int rows) {
         var sql = new StringBuilder(400 + rows * 100)
-                .append("with input (pos, event_id, ts, event_type, session_id, payload, agent_id, customer_id) as (values ");
+                .append("with input (pos, event_id, ts, event_type, session_id, payload, agent_id, customer_id, arrival) as (values ");
         for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "(" : ",(").append(i).append(", cast(? as uuid), cast(? as timestamptz), ?, ?, cast(? as jsonb), ?, ?)");
+            sql.append(i == 0 ? "(" : ",(").append(i).append(", cast(? as uuid), cast(? as timestamptz), ?, ?, cast(? as jsonb), ?, ?, cast(? as int))");
         }
         return sql.append("""
                 ), fresh as (
@@ -216,6 +218,7 @@ final class GroupCommit {
                   insert into events (ts, customer_id, agent_id, event_type, session_id, event_id, payload)
                   select i.ts, i.customer_id, i.agent_id, i.event_type, i.session_id, i.event_id, i.payload
                   from input i join fresh f using (event_id, agent_id)
+                  order by i.arrival
                 )
                 select i.pos from input i join fresh f using (event_id, agent_id)""").toString();
     }
