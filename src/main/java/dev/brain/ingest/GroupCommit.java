@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,7 +17,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,9 +33,6 @@ import javax.sql.DataSource;
 final class GroupCommit {
     static final int WRITERS = 2;
     static final int MAX_ROWS = 1000;
-    private static final int COLUMNS = 8;
-    // One statement text per row count, padded above 100 rows to the next hundred: few texts, each planned once per connection.
-    private static final ConcurrentHashMap<Integer, String> INSERTS = new ConcurrentHashMap<>();
 
     private final DataSource dataSource;
     private final Queue<Request> waiting = new ConcurrentLinkedQueue<>();
@@ -168,26 +163,35 @@ final class GroupCommit {
         // Every writer claims keys in one order, so two statements sharing events wait for each other, never deadlock;
         // the events themselves are stored in arrival order (their ids order arrivals for the rollups' carrier rule).
         rows.sort(Comparator.comparing((Owned o) -> o.owner.who.agentId()).thenComparing(o -> o.row.eventId()));
-        int slots = rows.size() <= 100 ? rows.size() : (rows.size() + 99) / 100 * 100;
-        try (PreparedStatement ps = c.prepareStatement(INSERTS.computeIfAbsent(slots, GroupCommit::insertSql))) {
-            int p = 1;
-            for (Owned o : rows) {
-                ps.setString(p++, o.row.eventId());
-                ps.setString(p++, o.row.ts());
-                ps.setString(p++, o.row.eventType());
-                ps.setString(p++, o.row.sessionId());
-                ps.setString(p++, o.row.payloadJson());
-                ps.setString(p++, o.owner.who.agentId());
-                ps.setString(p++, o.owner.who.customerId());
-                ps.setInt(p++, o.arrival);
-            }
-            for (; p <= slots * COLUMNS; p++) {
-                ps.setNull(p, Types.VARCHAR);
-            }
+        int n = rows.size();
+        String[] ids = new String[n], ts = new String[n], types = new String[n], sessions = new String[n];
+        String[] agents = new String[n], customers = new String[n];
+        Integer[] arrivals = new Integer[n];
+        StringBuilder payloads = new StringBuilder(n * 512).append('[');
+        for (int i = 0; i < n; i++) {
+            Owned o = rows.get(i);
+            ids[i] = o.row.eventId();
+            ts[i] = o.row.ts();
+            types[i] = o.row.eventType();
+            sessions[i] = o.row.sessionId();
+            agents[i] = o.owner.who.agentId();
+            customers[i] = o.owner.who.customerId();
+            arrivals[i] = o.arrival;
+            payloads.append(i == 0 ? "" : ",").append(o.row.payloadJson());
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            ps.setArray(2, c.createArrayOf("text", ts));
+            ps.setArray(3, c.createArrayOf("text", types));
+            ps.setArray(4, c.createArrayOf("text", sessions));
+            ps.setArray(5, c.createArrayOf("text", agents));
+            ps.setArray(6, c.createArrayOf("text", customers));
+            ps.setArray(7, c.createArrayOf("int4", arrivals));
+            ps.setString(8, payloads.append(']').toString());
             Map<Request, Set<String>> fresh = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Owned o = rows.get(rs.getInt(1));
+                    Owned o = rows.get(rs.getInt(1) - 1);
                     fresh.computeIfAbsent(o.owner, r -> new HashSet<>()).add(o.row.eventId());
                 }
             }
@@ -201,25 +205,26 @@ final class GroupCommit {
     private record Key(String agentId, String eventId) {
     }
 
-    // Each row carries its position as a literal, so the answer names rows without sending their ids back. Padding
-    // rows are all null and dropped before either insert.
-    private static String insertSql(int rows) {
-        var sql = new StringBuilder(400 + rows * 100)
-                .append("with input (pos, event_id, ts, event_type, session_id, payload, agent_id, customer_id, arrival) as (values ");
-        for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "(" : ",(").append(i).append(", cast(? as uuid), cast(? as timestamptz), ?, ?, cast(? as jsonb), ?, ?, cast(? as int))");
-        }
-        return sql.append("""
-                ), fresh as (
-                  insert into event_keys (event_id, agent_id, ts) select event_id, agent_id, ts from input where event_id is not null
-                  on conflict (event_id, agent_id) do nothing
-                  returning event_id, agent_id
-                ), stored as (
-                  insert into events (ts, customer_id, agent_id, event_type, session_id, event_id, payload)
-                  select i.ts, i.customer_id, i.agent_id, i.event_type, i.session_id, i.event_id, i.payload
-                  from input i join fresh f using (event_id, agent_id)
-                  order by i.arrival
-                )
-                select i.pos from input i join fresh f using (event_id, agent_id)""").toString();
-    }
+    // One array per column and the payloads as one JSON array: eight parameters whatever the row count, so one
+    // statement text, planned once per connection, and no per-row parameter to bind. The answer names rows by
+    // their position (1-based) without sending their ids back.
+    private static final String INSERT = """
+            with input as (
+              select cast(k.event_id as uuid) as event_id, cast(k.ts as timestamptz) as ts, k.event_type, k.session_id,
+                     k.agent_id, k.customer_id, k.arrival, k.payload, k.pos
+              from rows from (unnest(cast(? as text[])), unnest(cast(? as text[])), unnest(cast(? as text[])),
+                              unnest(cast(? as text[])), unnest(cast(? as text[])), unnest(cast(? as text[])),
+                              unnest(cast(? as int[])), jsonb_array_elements(cast(? as jsonb)))
+                   with ordinality as k(event_id, ts, event_type, session_id, agent_id, customer_id, arrival, payload, pos)
+            ), fresh as (
+              insert into event_keys (event_id, agent_id, ts) select event_id, agent_id, ts from input
+              on conflict (event_id, agent_id) do nothing
+              returning event_id, agent_id
+            ), stored as (
+              insert into events (ts, customer_id, agent_id, event_type, session_id, event_id, payload)
+              select i.ts, i.customer_id, i.agent_id, i.event_type, i.session_id, i.event_id, i.payload
+              from input i join fresh f using (event_id, agent_id)
+              order by i.arrival
+            )
+            select i.pos from input i join fresh f using (event_id, agent_id)""";
 }

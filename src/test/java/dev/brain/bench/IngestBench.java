@@ -183,20 +183,18 @@ public final class IngestBench {
             latencies.add(lat);
             int[] n = {0};
             Thread t = new Thread(() -> {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                RawHttp http = new RawHttp(url);
+                String headers = "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n";
                 Random rnd = new Random();
                 int next = 0;
                 while (!stop.get()) {
                     byte[] body = next < bodies.size() ? bodies.get(next++) : gzip(batch(rnd, 100));
                     long t0 = System.nanoTime();
                     try {
-                        var r = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/events"))
-                                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                                HttpResponse.BodyHandlers.ofString());
+                        int status = http.post("/v1/events", headers, body);
                         long dt = System.nanoTime() - t0;
                         if (measuring.get()) {
-                            if (r.statusCode() == 202) {
+                            if (status == 202) {
                                 accepted.addAndGet(100);
                             } else {
                                 errors.incrementAndGet();
