@@ -132,7 +132,7 @@ public final class Server implements AutoCloseable {
                 new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst()), IngestLimits.of(config), metrics);
         var validator = new EventValidator(json, Clock.systemUTC(), retention);
         var sessionizer = new Sessionizer(db.jdbi(), json, metrics);
-        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource()), activity, redaction, metrics, prices, sessionizer);
+        var ingest = new IngestService(json, new EventStore(db.jdbi(), db.dataSource(), metrics), activity, redaction, metrics, prices, sessionizer);
         boolean migrated = config.migrate();
         var readiness = new Readiness(db.dataSource(), () -> migrated || db.pendingMigrations().isEmpty());
         List<Routes> routes = List.of(

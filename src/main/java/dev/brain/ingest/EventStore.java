@@ -3,6 +3,7 @@ package dev.brain.ingest;
 import dev.brain.auth.Principal;
 import dev.brain.config.Resources;
 import dev.brain.error.DatabaseFailure;
+import dev.brain.metrics.Metrics;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
@@ -22,9 +23,9 @@ public final class EventStore {
     private final Jdbi jdbi;
     private final GroupCommit groups;
 
-    public EventStore(Jdbi jdbi, DataSource dataSource) {
+    public EventStore(Jdbi jdbi, DataSource dataSource, Metrics metrics) {
         this.jdbi = jdbi;
-        this.groups = new GroupCommit(dataSource);
+        this.groups = new GroupCommit(dataSource, metrics);
     }
 
     /** A row to write, with its payload already serialised. */

@@ -3,6 +3,7 @@ package dev.brain.ingest;
 import dev.brain.auth.Principal;
 import dev.brain.db.DbErrors;
 import dev.brain.error.DatabaseFailure;
+import dev.brain.metrics.Metrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,6 +36,7 @@ final class GroupCommit {
     static final int MAX_ROWS = 1000;
 
     private final DataSource dataSource;
+    private final Metrics metrics;
     private final Queue<Request> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger writers = new AtomicInteger();
     // Writer threads come and go with the load: idle ones end after a minute, so nothing needs closing.
@@ -44,8 +46,12 @@ final class GroupCommit {
         return t;
     });
 
-    GroupCommit(DataSource dataSource) {
+    GroupCommit(DataSource dataSource, Metrics metrics) {
         this.dataSource = dataSource;
+        this.metrics = metrics;
+        metrics.describe("brain_ingest_commits_total", "Commits of the ingest group commit (rows / commits = rows per commit)");
+        metrics.describe("brain_ingest_commit_rows_total", "Event rows sent in those commits, new and duplicate");
+        metrics.describe("brain_ingest_commit_requests_total", "Ingest requests answered by those commits");
     }
 
     /** One request's rows; `done` completes with the event_ids that were new once they are committed. */
@@ -117,6 +123,7 @@ final class GroupCommit {
         try (Connection c = dataSource.getConnection()) {
             try {
                 answer(group, insert(c, group));
+                counted(group);
             } catch (SQLException e) {
                 if (group.size() == 1 || DbErrors.isUnavailable(e)) {
                     throw failure(group, e);
@@ -124,6 +131,7 @@ final class GroupCommit {
                 for (Request alone : group) {
                     try {
                         answer(List.of(alone), insert(c, List.of(alone)));
+                        counted(List.of(alone));
                     } catch (SQLException single) {
                         alone.done.completeExceptionally(failure(List.of(alone), single));
                     }
@@ -132,6 +140,12 @@ final class GroupCommit {
         } catch (SQLException e) {
             throw new DatabaseFailure("no connection for storing events", e);
         }
+    }
+
+    private void counted(List<Request> group) {
+        metrics.inc("brain_ingest_commits_total");
+        metrics.inc("brain_ingest_commit_rows_total", group.stream().mapToLong(r -> r.rows.size()).sum());
+        metrics.inc("brain_ingest_commit_requests_total", group.size());
     }
 
     private static void answer(List<Request> group, Map<Request, Set<String>> fresh) {

@@ -4,6 +4,7 @@ import dev.brain.auth.ApiKeys;
 import dev.brain.config.Config;
 import dev.brain.db.Database;
 import dev.brain.ingest.EventStore;
+import dev.brain.metrics.Metrics;
 import dev.brain.auth.Principal;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -244,7 +245,7 @@ public final class IngestBench {
     static JdbcResult runJdbc(String dbUrl, int threads, int warmup, int seconds) throws Exception {
         Config config = Config.from(Map.of("DATABASE_URL", dbUrl));
         try (Database db = Database.open(config, threads)) {
-            EventStore store = new EventStore(db.jdbi(), db.dataSource());
+            EventStore store = new EventStore(db.jdbi(), db.dataSource(), new Metrics());
             return Writers.run(threads, warmup, seconds, thread -> {
                 Principal who = new Principal("key_jdbc", "agent_bench_" + thread, "cust_bench", "a", false);
                 Random rnd = new Random();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.brain.auth.Principal;
 import dev.brain.db.Database;
 import dev.brain.error.DatabaseFailure;
+import dev.brain.metrics.Metrics;
 import dev.brain.support.TestDb;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,7 +80,8 @@ class GroupCommitTest {
     // without one claiming order they deadlock, and one of them fails.
     @RepeatedTest(5)
     void concurrent_requests_with_overlapping_event_ids_store_each_event_once_and_count_it_once() throws Exception {
-        var store = new EventStore(db.jdbi(), db.dataSource());
+        var metrics = new Metrics();
+        var store = new EventStore(db.jdbi(), db.dataSource(), metrics);
         List<String> pool = ids(1000);
         int requests = 32;
         ExecutorService clients = Executors.newFixedThreadPool(requests);
@@ -111,6 +113,11 @@ class GroupCommitTest {
             assertEquals(distinct.size(), inserted);
             assertEquals(reportedNew, distinct);
             assertEquals(distinct.size(), stored(new ArrayList<>(distinct)));
+            // /metrics shows the grouping: every request answered by exactly one commit, every row sent counted once.
+            assertEquals(requests, metrics.count("brain_ingest_commit_requests_total"));
+            assertEquals(100L * requests, metrics.count("brain_ingest_commit_rows_total"));
+            long commits = metrics.count("brain_ingest_commits_total");
+            assertTrue(commits >= 1 && commits <= requests, commits + " commits for " + requests + " requests");
         } finally {
             clients.shutdown();
         }
@@ -133,7 +140,7 @@ class GroupCommitTest {
 
     @Test
     void a_request_whose_rows_postgresql_refuses_fails_alone_and_its_neighbours_are_stored() {
-        var groups = new GroupCommit(db.dataSource());
+        var groups = new GroupCommit(db.dataSource(), new Metrics());
         List<String> before = ids(50);
         List<String> broken = ids(2);
         List<String> after = ids(50);
