@@ -21,7 +21,8 @@ gmin as materialized (
     and g.session_id is not null and g.id <= :hi
   group by 1, 2
 ),
--- Per such session, the first session.end whose embedded list counted (no separate event of its kind before it).
+-- Per such session, the first session.end whose embedded list counted (no separate event of its kind before it),
+-- and its first end (not a continuation).
 wends as materialized (
   select x.agent_id, x.session_id,
          min(x.id) filter (where jsonb_typeof(x.payload -> 'tool_calls') = 'array' and jsonb_array_length(x.payload -> 'tool_calls') > 0
@@ -36,19 +37,23 @@ wends as materialized (
 ),
 -- A session.end's status and category: its own when present, else the latest session.update (by ts, then id) that
 -- arrived before it; without either, success. A continuation end (the sessionizer's, after a late record) has none.
--- The category is only asked of sessions that sent a session.update.
+-- The category is only asked of sessions that sent a session.update. Only ends of such sessions reach `told`.
+told as (
+  select x.id, count(*) as updates,
+         (array_agg(v ->> 2 order by (v ->> 1)::numeric desc, (v ->> 0)::bigint desc) filter (where v ->> 2 is not null))[1] as status,
+         (array_agg(v ->> 3 order by (v ->> 1)::numeric desc, (v ->> 0)::bigint desc) filter (where v ->> 3 is not null))[1] as category
+  from e x join gmin m on m.agent_id = x.agent_id and m.session_id = x.session_id and m.updates is not null,
+       jsonb_array_elements(m.updates) v
+  where x.event_type = 'session.end' and (v ->> 0)::bigint < x.id
+  group by x.id
+),
 ends as (
   select x.id, x.customer_id, x.agent_id, x.session_id, x.ts, x.day, x.payload,
          coalesce(m.tool_id < x.id, false) as separate_tools, coalesce(m.llm_id < x.id, false) as separate_llm,
          case when not jsonb_exists(x.payload, 'continuation') then coalesce(x.payload ->> 'status', u.status, 'success') end as status,
          case when u.updates > 0 and not jsonb_exists(x.payload, 'continuation') then coalesce(x.payload ->> 'category', u.category) end as category
   from e x left join gmin m on m.agent_id = x.agent_id and m.session_id = x.session_id
-  left join lateral (
-    select count(*) as updates,
-           (array_agg(v ->> 2 order by (v ->> 1)::numeric desc, (v ->> 0)::bigint desc) filter (where v ->> 2 is not null))[1] as status,
-           (array_agg(v ->> 3 order by (v ->> 1)::numeric desc, (v ->> 0)::bigint desc) filter (where v ->> 3 is not null))[1] as category
-    from jsonb_array_elements(m.updates) v where (v ->> 0)::bigint < x.id
-  ) u on m.updates is not null
+  left join told u on u.id = x.id
   where x.event_type = 'session.end'
 ),
 -- A session whose category that rule changes moves from its session.start's category to the new one, on the start's
