@@ -57,7 +57,7 @@ ends as (
   where x.event_type = 'session.end'
 ),
 -- A session whose category that rule changes moves from its session.start's category to the new one, on the start's
--- day, once (its first end); only a start that arrived before the end, so the move never precedes the count.
+-- day, once (its first end); only a start that arrived before the end and was counted, so no count goes below zero.
 moves as (
   select x.customer_id, (s.ts at time zone 'utc')::date as day,
          coalesce(brain_normalise_category(s.payload ->> 'category'), 'uncategorised') as old_category,
@@ -67,6 +67,7 @@ moves as (
     select s.ts, s.payload from events s, win
     where s.session_id = x.session_id and s.customer_id = x.customer_id and s.event_type = 'session.start'
       and s.id < x.id and s.ts between win.lo_ts and win.hi_ts
+      and not exists (select 1 from rollup_skipped k where k.id = s.id)
     order by s.id limit 1
   ) s
   where x.category is not null

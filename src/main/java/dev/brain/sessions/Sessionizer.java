@@ -37,7 +37,7 @@ public final class Sessionizer {
         this.jdbi = jdbi;
         this.json = json;
         this.metrics = metrics;
-        metrics.describe("brain_sessionizer_records_total", "Session records by outcome (new, duplicate)");
+        metrics.describe("brain_sessionizer_records_total", "Session records by outcome (new, duplicate, no_session: a sender's end of a session not held)");
         metrics.describe("brain_sessionizer_opened_total", "Sessions opened by the sessionizer, by whether another path (hooks) reported them");
     }
 
