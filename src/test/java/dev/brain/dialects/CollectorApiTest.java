@@ -196,15 +196,18 @@ class CollectorApiTest {
         assertEquals(200, post("/api/v1/telemetry/batch", events(event("s_esc", "agent_execution", "APPROVED", true, "Bash", 0),
                 event("s_idle", "hook_decision", "OK", true, "Read", 0), event("s_idle", "agent_execution", "APPROVED", false, "Edit", 2)),
                 "X-API-Key", k).statusCode());
-        assertEquals(200, post("/api/v1/telemetry/batch", events(event("s_esc", "escalation", "CONFIRMED", true, "Bash", 4)),
-                "X-API-Key", k).statusCode());
+        // s_lone: an escalation with no call before it ends a session the sessionizer never opened: it opens none.
+        assertEquals(200, post("/api/v1/telemetry/batch", events(event("s_esc", "escalation", "CONFIRMED", true, "Bash", 4),
+                event("s_lone", "escalation", "CONFIRMED", true, "Bash", 4)), "X-API-Key", k).statusCode());
         Dialects.closeAndFold(brain);
 
         JsonNode outcomes = analytics(brain, "outcomes", "cust_sessions").get(0);
-        assertEquals("2 1 0 1", outcomes.get("sessions") + " " + outcomes.get("success") + " " + outcomes.get("failed") + " "
-                + outcomes.get("escalated"), "s_idle ends success when idle, s_esc escalated by its escalation");
+        assertEquals("3 1 0 2", outcomes.get("sessions") + " " + outcomes.get("success") + " " + outcomes.get("failed") + " "
+                + outcomes.get("escalated"), "s_idle ends success when idle, s_esc and s_lone escalated by their escalations");
         assertEquals(2, Dialects.sum(analytics(brain, "engagement", "cust_sessions"), "sessions"));
-        assertEquals(List.of("s_esc escalated", "s_idle success"), brain.query("select session_id || ' ' || (payload ->> 'status') "
+        assertEquals(List.of("s_esc", "s_idle"), brain.query("select session_id from sessionizer_sessions "
+                + "where customer_id = 'cust_sessions' order by 1", rs -> rs.getString(1)));
+        assertEquals(List.of("s_esc escalated", "s_idle success", "s_lone escalated"), brain.query("select session_id || ' ' || (payload ->> 'status') "
                 + "from events where customer_id = 'cust_sessions' and event_type = 'session.end' order by 1", rs -> rs.getString(1)));
         assertEquals(3, Dialects.sum(analytics(brain, "tools", "cust_sessions"), "calls"), "each call once, though the assembled end carries them too");
     }
