@@ -12,29 +12,67 @@ win as (
 ),
 gmin as materialized (
   select g.agent_id, g.session_id, min(g.id) filter (where g.event_type = 'tool.call') as tool_id,
-         min(g.id) filter (where g.event_type = 'llm.call') as llm_id
+         min(g.id) filter (where g.event_type = 'llm.call') as llm_id,
+         -- [id, epoch, status, category] of each session.update that names either (README "Granular events")
+         jsonb_agg(jsonb_build_array(g.id, extract(epoch from g.ts), g.payload -> 'status', g.payload -> 'category'))
+           filter (where g.event_type = 'session.update' and (jsonb_exists(g.payload, 'status') or jsonb_exists(g.payload, 'category'))) as updates
   from events g, win
-  where g.event_type in ('tool.call', 'llm.call') and g.ts between win.lo_ts and win.hi_ts
+  where g.event_type in ('tool.call', 'llm.call', 'session.update') and g.ts between win.lo_ts and win.hi_ts
     and g.session_id is not null and g.id <= :hi
   group by 1, 2
 ),
--- Per such session, the first session.end whose embedded list counted (no separate event of its kind before it).
+-- Per such session, the first session.end whose embedded list counted (no separate event of its kind before it),
+-- and its first end (not a continuation).
 wends as materialized (
   select x.agent_id, x.session_id,
          min(x.id) filter (where jsonb_typeof(x.payload -> 'tool_calls') = 'array' and jsonb_array_length(x.payload -> 'tool_calls') > 0
                              and (m.tool_id is null or m.tool_id > x.id)) as tools_end_id,
          min(x.id) filter (where jsonb_typeof(x.payload -> 'llm_usage') in ('array', 'object')
                              and (jsonb_typeof(x.payload -> 'llm_usage') = 'object' or jsonb_array_length(x.payload -> 'llm_usage') > 0)
-                             and (m.llm_id is null or m.llm_id > x.id)) as llm_end_id
+                             and (m.llm_id is null or m.llm_id > x.id)) as llm_end_id,
+         min(x.id) filter (where not jsonb_exists(x.payload, 'continuation')) as first_end_id
   from events x join gmin m on m.agent_id = x.agent_id and m.session_id = x.session_id, win
   where x.event_type = 'session.end' and x.ts between win.lo_ts and win.hi_ts and x.id <= :hi
   group by 1, 2
 ),
+-- A session.end's status and category: its own when present, else the latest session.update (by ts, then id) that
+-- arrived before it; without either, success. A continuation end (the sessionizer's, after a late record) has none.
+-- The category is only asked of sessions that sent a session.update. Only ends of such sessions reach `told`.
+told as (
+  select x.id, count(*) as updates,
+         (array_agg(v ->> 2 order by (v ->> 1)::numeric desc, (v ->> 0)::bigint desc) filter (where v ->> 2 is not null))[1] as status,
+         (array_agg(v ->> 3 order by (v ->> 1)::numeric desc, (v ->> 0)::bigint desc) filter (where v ->> 3 is not null))[1] as category
+  from e x join gmin m on m.agent_id = x.agent_id and m.session_id = x.session_id and m.updates is not null,
+       jsonb_array_elements(m.updates) v
+  where x.event_type = 'session.end' and (v ->> 0)::bigint < x.id
+  group by x.id
+),
 ends as (
   select x.id, x.customer_id, x.agent_id, x.session_id, x.ts, x.day, x.payload,
-         coalesce(m.tool_id < x.id, false) as separate_tools, coalesce(m.llm_id < x.id, false) as separate_llm
+         coalesce(m.tool_id < x.id, false) as separate_tools, coalesce(m.llm_id < x.id, false) as separate_llm,
+         case when not jsonb_exists(x.payload, 'continuation') then coalesce(x.payload ->> 'status', u.status, 'success') end as status,
+         case when u.updates > 0 and not jsonb_exists(x.payload, 'continuation') then coalesce(x.payload ->> 'category', u.category) end as category
   from e x left join gmin m on m.agent_id = x.agent_id and m.session_id = x.session_id
+  left join told u on u.id = x.id
   where x.event_type = 'session.end'
+),
+-- A session whose category that rule changes moves from its session.start's category to the new one, on the start's
+-- day, once (its first end); only a start that arrived before the end and was counted, so no count goes below zero.
+moves as (
+  select x.customer_id, (s.ts at time zone 'utc')::date as day,
+         coalesce(brain_normalise_category(s.payload ->> 'category'), 'uncategorised') as old_category,
+         coalesce(brain_normalise_category(x.category), 'uncategorised') as new_category
+  from ends x join wends w on w.agent_id = x.agent_id and w.session_id = x.session_id and w.first_end_id = x.id
+  cross join lateral (
+    select s.ts, s.payload from events s, win
+    where s.session_id = x.session_id and s.customer_id = x.customer_id and s.event_type = 'session.start'
+      and s.id < x.id and s.ts between win.lo_ts and win.hi_ts
+      and not exists (select 1 from rollup_skipped k where k.id = s.id)
+    order by s.id limit 1
+  ) s
+  where x.category is not null
+    and coalesce(brain_normalise_category(s.payload ->> 'category'), 'uncategorised')
+        <> coalesce(brain_normalise_category(x.category), 'uncategorised')
 ),
 -- Tool calls and LLM usage count from whichever carried them first, per session (README "Granular events"): a
 -- session.end's embedded list unless separate tool.call / llm.call events of its session came before it;
@@ -72,13 +110,14 @@ daily as (
          sum(escalated) as escalated, sum(errors) as errors, sum(cost) as cost, sum(input) as input, sum(output) as output
   from (
     select customer_id, day,
-           count(*) filter (where event_type = 'session.start') as sessions,
-           count(*) filter (where event_type = 'session.end' and payload ->> 'status' = 'success') as success,
-           count(*) filter (where event_type = 'session.end' and payload ->> 'status' = 'failed') as failed,
-           count(*) filter (where event_type = 'session.end' and payload ->> 'status' = 'escalated') as escalated,
+           count(*) filter (where event_type = 'session.start') as sessions, 0 as success, 0 as failed, 0 as escalated,
            count(*) filter (where event_type = 'error') as errors,
            0::numeric as cost, 0::numeric as input, 0::numeric as output
     from e group by 1, 2
+    union all
+    select customer_id, day, 0, count(*) filter (where status = 'success'), count(*) filter (where status = 'failed'),
+           count(*) filter (where status = 'escalated'), 0, 0, 0, 0
+    from ends group by 1, 2
     union all
     select customer_id, day, 0, 0, 0, 0, 0,
            coalesce(sum(brain_rollup_number(u -> 'cost_cents', :max_cost_cents, 'payload.llm_usage.cost_cents')), 0),
@@ -99,9 +138,13 @@ up_daily as (
 ),
 up_categories as (
   insert into rollup_category_daily as r (customer_id, day, category, sessions)
-  select customer_id, day, coalesce(brain_normalise_category(payload ->> 'category'), 'uncategorised'), count(*)
-  from e where event_type = 'session.start'
-  group by 1, 2, 3
+  select customer_id, day, category, sum(n) from (
+    select customer_id, day, coalesce(brain_normalise_category(payload ->> 'category'), 'uncategorised') as category, 1 as n
+    from e where event_type = 'session.start'
+    union all select customer_id, day, old_category, -1 from moves
+    union all select customer_id, day, new_category, 1 from moves
+  ) c
+  group by 1, 2, 3 having sum(n) <> 0
   on conflict (day, customer_id, category) do update set sessions = r.sessions + excluded.sessions
 ),
 up_tools as (
@@ -172,4 +215,12 @@ up_decisions as (
   on conflict (day, customer_id, agent_name) do update set
     events = r.events + excluded.events, approved = r.approved + excluded.approved, succeeded = r.succeeded + excluded.succeeded
 )
-select count(*) from e
+-- The events read, and what brain_fold_customer must count differently from the rows alone (the same rules).
+select (select count(*) from e) as events,
+       array(select id from ends where separate_tools) as skip_end_tools,
+       array(select id from ends where separate_llm) as skip_end_llm,
+       array(select g.id from e g join wends w on w.agent_id = g.agent_id and w.session_id = g.session_id
+             where (g.event_type = 'tool.call' and w.tools_end_id < g.id) or (g.event_type = 'llm.call' and w.llm_end_id < g.id)) as skip_steps,
+       array(select id from ends where status is distinct from payload ->> 'status' order by id) as status_ids,
+       array(select status from ends where status is distinct from payload ->> 'status' order by id) as statuses,
+       array(select customer_id || chr(31) || day || chr(31) || old_category from moves) as moved_from

@@ -1,5 +1,6 @@
 -- Closes up to :batch sessions whose end is known or that were idle for :idleS seconds: one session.end each
--- with the sums of its current generation's records, unless another path (the hooks) reported the session.
+-- with the sums of its current generation's records, unless another path (the hooks) reported the session or its
+-- sender sent that session.end itself.
 with due as (
   select customer_id, session_id, generation, agent_id, source, start_event_id, first_ts
   from sessionizer_sessions
@@ -34,6 +35,7 @@ with due as (
          bool_or(kind = 'status' and name = 'escalated') as escalated,
          bool_or(kind = 'status' and name = 'failed') as failed_mark,
          (array_agg(name order by ts desc) filter (where kind = 'end'))[1] as end_status,
+         bool_or(kind = 'sender_end') as sender_ended,
          max(ts) filter (where kind = 'error') as last_error, max(ts) filter (where kind in ('tool', 'llm')) as last_work
   from f
   group by customer_id, session_id, generation, s_agent, s_source, start_event_id, s_first, kind = 'llm',
@@ -45,6 +47,7 @@ with due as (
          jsonb_agg(u order by model) filter (where llm) as usage,
          sum(prompts) as prompts, sum(errors) as errors, bool_or(escalated) as escalated, bool_or(failed_mark) as failed_mark,
          max(end_status) as end_status,   -- only the llm = false row has one
+         bool_or(sender_ended) as sender_ended,
          -- the last work record was an error (an error and a call at the same instant: the error)
          max(last_error) >= coalesce(max(last_work), '-infinity') as ended_on_error
   from per_model
@@ -77,7 +80,8 @@ with due as (
            'source', s.s_source,
            'continuation', nullif(s.generation, 0))) as payload
   from checked s
-  where not s.hooked
+  -- The sender wrote this generation's session.end itself: close without a second one (its end has the status).
+  where not s.hooked and not s.sender_ended
 ), fresh as (
   insert into event_keys (event_id, agent_id, ts) select event_id, agent_id, ts from ends
   on conflict (event_id, agent_id) do nothing

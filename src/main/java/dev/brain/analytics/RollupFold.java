@@ -21,6 +21,17 @@ final class RollupFold {
     static final int MIN_SESSION_TOOL_CALLS = 10;
     private static final String SET_ASIDE_SQL = Resources.text("/db/queries/analytics/rollup-set-aside.sql");
 
+    // The customer page's rollups, told by rollup.sql which carriers it did not count and which statuses it decided.
+    private static final String CUSTOMER_SQL = "select brain_fold_customer(:lo, :hi, cast(:skipEndTools as bigint[]), "
+            + "cast(:skipEndLlm as bigint[]), cast(:skipSteps as bigint[]), cast(:statusIds as bigint[]), cast(:statuses as text[]))";
+
+    private static final String EMPTIED_SQL = Resources.text("/db/queries/analytics/rollup-emptied-categories.sql");
+
+    /** What rollup.sql answers: the events read, and the counted-once and status decisions (README "Granular events"). */
+    private record Carriers(long events, Long[] skipEndTools, Long[] skipEndLlm, Long[] skipSteps, Long[] statusIds, String[] statuses,
+                            String[] movedFrom) {
+    }
+
     /** An event set aside, with the database's error (quoted values removed). */
     record Skipped(long id, UUID eventId, String error) {
     }
@@ -36,13 +47,23 @@ final class RollupFold {
     static long fold(Handle tx, long lo, long hi, List<Skipped> skipped) {
         tx.savepoint("fold");
         try {
-            long events = tx.createQuery(ROLLUP_SQL).bind("lo", lo).bind("hi", hi)
+            Carriers c = tx.createQuery(ROLLUP_SQL).bind("lo", lo).bind("hi", hi)
                     .bind("max_ms", EventValidator.MAX_DURATION_MS).bind("max_tokens", EventValidator.MAX_TOKENS)
                     .bind("max_cost_cents", EventValidator.MAX_COST_CENTS)
-                    .mapTo(Long.class).one();
+                    .map((rs, ctx) -> new Carriers(rs.getLong("events"), (Long[]) rs.getArray("skip_end_tools").getArray(),
+                            (Long[]) rs.getArray("skip_end_llm").getArray(), (Long[]) rs.getArray("skip_steps").getArray(),
+                            (Long[]) rs.getArray("status_ids").getArray(), (String[]) rs.getArray("statuses").getArray(),
+                            (String[]) rs.getArray("moved_from").getArray()))
+                    .one();
             tx.createQuery(ALERTS_SQL).bind("lo", lo).bind("hi", hi).bind("max_dropped", EventValidator.MAX_DROPPED)
                     .bind("min_session_calls", MIN_SESSION_TOOL_CALLS).mapTo(Long.class).one();
-            tx.createQuery("select brain_fold_customer(:lo, :hi)").bind("lo", lo).bind("hi", hi).mapTo(Long.class).one();
+            tx.createQuery(CUSTOMER_SQL).bind("lo", lo).bind("hi", hi).bind("skipEndTools", c.skipEndTools())
+                    .bind("skipEndLlm", c.skipEndLlm()).bind("skipSteps", c.skipSteps()).bind("statusIds", c.statusIds())
+                    .bind("statuses", c.statuses()).mapTo(Long.class).one();
+            if (c.movedFrom().length > 0) {
+                tx.createUpdate(EMPTIED_SQL).bind("keys", c.movedFrom()).execute();
+            }
+            long events = c.events();
             tx.releaseSavepoint("fold");
             return events;
         } catch (JdbiException e) {

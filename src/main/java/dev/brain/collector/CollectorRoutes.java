@@ -75,6 +75,8 @@ public final class CollectorRoutes implements Routes {
     private void batch(Context ctx, Principal who, byte[] body) {
         IngestService.Batch batch = ingest.open(who, ctx.res().getHeader("X-Request-Id"));
         batch.expectMany();
+        // Its sessions are assembled like granular events': tool calls open them, an escalation (a session.end) ends them.
+        batch.assembleGranularSessions();
         JsonNode list = parse(body, batch).get("events");
         if (list == null || !list.isArray()) {
             throw batch.refuse(new BadRequest("invalid_batch", "the body must be {\"events\": [...]}"));

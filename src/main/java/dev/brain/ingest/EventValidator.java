@@ -127,8 +127,9 @@ public final class EventValidator {
 
     private static void sessionEnd(ObjectNode p, String sessionId) {
         requireSession(sessionId);
-        String status = Fields.requiredText(p, "status", MAX_NAME, "payload.status");
-        if (!STATUSES.contains(status)) {
+        // Optional: without it, the session's latest session.update says, else success (README "Granular events").
+        String status = Fields.optionalText(p, "status", MAX_NAME, "payload.status");
+        if (status != null && !STATUSES.contains(status)) {
             throw new InvalidEvent("invalid_field", "payload.status must be success, failed or escalated");
         }
         Fields.bounded(p.get("duration_ms"), "payload.duration_ms", true, MAX_DURATION_MS, "366 days in milliseconds");

@@ -14,10 +14,11 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A request's granular events as the sessionizer's records (README "Granular events"): tool.call, llm.call and a
- * session.update's failed/escalated mark. A session whose own session.start is in the same request is left out: its
- * start and end come from the sender, and the sessionizer would only defer to them. Error events are not steps: an
- * SDK may send one with its session id before that session's start, and it must not open a second session.
+ * A request's granular events as the sessionizer's records (README "Granular events"): tool.call, llm.call, a
+ * session.update's failed/escalated mark, and the sender's own session.end (which closes an assembled session without
+ * a second end). A session whose own session.start is in the same request is left out: its start and end come from
+ * the sender, and the sessionizer would only defer to them. Error events are not steps: an SDK may send one with its
+ * session id before that session's start, and it must not open a second session.
  */
 final class GranularSessions {
     static final String SOURCE = "granular";
@@ -44,7 +45,7 @@ final class GranularSessions {
                     pending.add(e);
                 }
             }
-            case "tool.call", "llm.call" -> pending.add(e);
+            case "tool.call", "llm.call", "session.end" -> pending.add(e);
             default -> {
             }
         }
@@ -70,6 +71,7 @@ final class GranularSessions {
                         new Fragment.Usage(count(pl, "input_tokens"), count(pl, "output_tokens"), count(pl, "cache_read_tokens"),
                                 count(pl, "cache_creation_tokens"), pl.path("cost_cents").isNumber() ? pl.get("cost_cents").decimalValue() : null),
                         whole(pl.get("latency_ms")));
+                case "session.end" -> Fragment.senderEnd(session, id, e.ts());
                 default -> Fragment.status(session, id, e.ts(), pl.get("status").asText());
             });
         }

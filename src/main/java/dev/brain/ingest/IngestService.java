@@ -134,7 +134,7 @@ public final class IngestService {
             return many;
         }
 
-        /** Granular events of sessions that nothing else starts are assembled into sessions (/v1/events only). */
+        /** Granular events of sessions that nothing else starts are assembled into sessions (/v1/events, the collector API). */
         public void assembleGranularSessions() {
             granular = new GranularSessions();
         }

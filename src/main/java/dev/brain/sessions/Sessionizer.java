@@ -37,7 +37,7 @@ public final class Sessionizer {
         this.jdbi = jdbi;
         this.json = json;
         this.metrics = metrics;
-        metrics.describe("brain_sessionizer_records_total", "Session records by outcome (new, duplicate)");
+        metrics.describe("brain_sessionizer_records_total", "Session records by outcome (new, duplicate, no_session: a sender's end of a session not held)");
         metrics.describe("brain_sessionizer_opened_total", "Sessions opened by the sessionizer, by whether another path (hooks) reported them");
     }
 
@@ -52,15 +52,18 @@ public final class Sessionizer {
             byCustomer.computeIfAbsent(f.session().customerId(), k -> new TreeMap<>())
                     .computeIfAbsent(f.session().sessionId(), k -> new ArrayList<>()).add(f);
         }
-        int fresh = jdbi.inTransaction(h -> {
-            int n = 0;
+        int[] counts = jdbi.inTransaction(h -> {
+            int[] n = new int[2];
             for (var e : byCustomer.entrySet()) {
-                n += recordSessions(h, e.getKey(), e.getValue());
+                n[0] += recordSessions(h, e.getKey(), e.getValue());
+                n[1] += e.getValue().values().stream().mapToInt(List::size).sum();
             }
             return n;
         });
+        int fresh = counts[0];
         metrics.inc("brain_sessionizer_records_total", fresh, "outcome", "new");
-        metrics.inc("brain_sessionizer_records_total", fragments.size() - fresh, "outcome", "duplicate");
+        metrics.inc("brain_sessionizer_records_total", counts[1] - fresh, "outcome", "duplicate");
+        metrics.inc("brain_sessionizer_records_total", fragments.size() - counts[1], "outcome", "no_session");
         return fresh;
     }
 
@@ -74,6 +77,12 @@ public final class Sessionizer {
         h.createQuery(LOCK).bind("customer", customer).bind("sessions", sessions.keySet().toArray(new String[0]))
                 .map((rs, ctx) -> Map.entry(rs.getString("session_id"), new State(rs.getInt("generation"), rs.getBoolean("closed"), false)))
                 .forEach(e -> states.put(e.getKey(), e.getValue()));
+        // A sender's own session.end only closes a session held here; it opens none (README "Granular events").
+        sessions.keySet().removeIf(id -> !states.containsKey(id)
+                && sessions.get(id).stream().allMatch(f -> f.kind() == Fragment.Kind.SENDER_END));
+        if (sessions.isEmpty()) {
+            return 0;
+        }
         List<String> missing = sessions.keySet().stream().filter(id -> !states.containsKey(id)).toList();
         if (!missing.isEmpty()) {
             Columns c = new Columns();
@@ -168,7 +177,7 @@ public final class Sessionizer {
             int generation = st.closed() ? st.generation() + 1 : st.generation();
             sessionIds[k] = e.getKey();
             generations[k] = generation;
-            ends[k++] = e.getValue().stream().anyMatch(f -> f.kind() == Fragment.Kind.END);
+            ends[k++] = e.getValue().stream().anyMatch(f -> f.kind() == Fragment.Kind.END || f.kind() == Fragment.Kind.SENDER_END);
             for (Fragment f : e.getValue()) {
                 ids[i] = f.id().toString();
                 fragmentSessions[i] = e.getKey();

@@ -70,6 +70,10 @@ class CollectorApiTest {
                 + "\"decisionReason\":\"Tool is safe\",\"extraData\":{\"mode\":\"direct\"}}";
     }
 
+    private static String events(String... events) {
+        return "{\"events\":[" + String.join(",", events) + "]}";
+    }
+
     private HttpResponse<String> post(String path, String body, String header, String value) {
         var b = HttpRequest.newBuilder(URI.create(brain.baseUrl() + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
@@ -173,8 +177,9 @@ class CollectorApiTest {
         assertEquals("tool-approve", mapped.get("agent_name").asText());
         assertEquals(brain.count("select count(*) from events where customer_id = 'cust_collector' and payload ? 'collector' and (ts at time zone 'utc')::date = '"
                 + at.toString().substring(0, 10) + "'"), mapped.get("events").asLong());
-        assertEquals(List.of("tool.call", "tool.call", "tool.call", "error", "session.end", "business.event"),
-                brain.query("select event_type from events where session_id = 's_map' order by ts", rs -> rs.getString(1)));
+        // The first call opens the session (the sessionizer's start, stored after the request's events); the escalation ends it.
+        assertEquals(List.of("tool.call", "session.start", "tool.call", "tool.call", "error", "session.end", "business.event"),
+                brain.query("select event_type from events where session_id = 's_map' order by ts, id", rs -> rs.getString(1)));
         assertEquals(1, brain.count("select count(*) from events where session_id = 's_map' and event_type = 'session.end'"
                 + " and payload->>'status' = 'escalated'"));
         assertEquals(1, brain.count("select count(*) from events where session_id = 's_map' and event_type = 'business.event'"
@@ -186,13 +191,32 @@ class CollectorApiTest {
     }
 
     @Test
+    void collector_sessions_are_opened_by_their_calls_and_end_escalated_or_when_idle() throws Exception {
+        String k = brain.newAgentKey("cust_sessions", "agent_sessions", "b");
+        assertEquals(200, post("/api/v1/telemetry/batch", events(event("s_esc", "agent_execution", "APPROVED", true, "Bash", 0),
+                event("s_idle", "hook_decision", "OK", true, "Read", 0), event("s_idle", "agent_execution", "APPROVED", false, "Edit", 2)),
+                "X-API-Key", k).statusCode());
+        // s_lone: an escalation with no call before it ends a session the sessionizer never opened: it opens none.
+        assertEquals(200, post("/api/v1/telemetry/batch", events(event("s_esc", "escalation", "CONFIRMED", true, "Bash", 4),
+                event("s_lone", "escalation", "CONFIRMED", true, "Bash", 4)), "X-API-Key", k).statusCode());
+        Dialects.closeAndFold(brain);
+
+        JsonNode outcomes = analytics(brain, "outcomes", "cust_sessions").get(0);
+        assertEquals("3 1 0 2", outcomes.get("sessions") + " " + outcomes.get("success") + " " + outcomes.get("failed") + " "
+                + outcomes.get("escalated"), "s_idle ends success when idle, s_esc and s_lone escalated by their escalations");
+        assertEquals(2, Dialects.sum(analytics(brain, "engagement", "cust_sessions"), "sessions"));
+        assertEquals(List.of("s_esc", "s_idle"), brain.query("select session_id from sessionizer_sessions "
+                + "where customer_id = 'cust_sessions' order by 1", rs -> rs.getString(1)));
+        assertEquals(List.of("s_esc escalated", "s_idle success", "s_lone escalated"), brain.query("select session_id || ' ' || (payload ->> 'status') "
+                + "from events where customer_id = 'cust_sessions' and event_type = 'session.end' order by 1", rs -> rs.getString(1)));
+        assertEquals(3, Dialects.sum(analytics(brain, "tools", "cust_sessions"), "calls"), "each call once, though the assembled end carries them too");
+    }
+
+    @Test
     void approval_and_success_rates_follow_the_collectors_definitions() throws Exception {
         String k = brain.newAgentKey("cust_rates", "agent_rates", "a");
-        String body = "{\"events\":[" + String.join(",",
-                event("s_r", "hook_decision", "APPROVED", true, "Bash", 0),
-                event("s_r", "hook_decision", "OK", true, "Read", 1),
-                event("s_r", "hook_decision", "DECLINED", true, "Edit", 2),
-                event("s_r", "hook_decision", "DENIED", false, "Write", 3)) + "]}";
+        String body = events(event("s_r", "hook_decision", "APPROVED", true, "Bash", 0), event("s_r", "hook_decision", "OK", true, "Read", 1),
+                event("s_r", "hook_decision", "DECLINED", true, "Edit", 2), event("s_r", "hook_decision", "DENIED", false, "Write", 3));
         assertEquals(200, post("/api/v1/telemetry/batch", body, "X-API-Key", k).statusCode());
         Dialects.fold(brain);
         JsonNode row = analytics(brain, "decisions", "cust_rates").get(0);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brain.analytics.RollupJob;
+import dev.brain.metrics.Metrics;
+import dev.brain.sessions.SessionCloser;
 import dev.brain.support.Await;
 import dev.brain.support.Brain;
 import java.net.URI;
@@ -28,6 +30,21 @@ final class Dialects {
     static void fold(Brain brain) throws Exception {
         // The scheduled fold may hold the lock at this moment: ours runs once it is free.
         Await.until("a fold of our own", () -> new RollupJob(brain.server.db().jdbi()).runOnce().ran());
+    }
+
+    /** Closes every open session now (as if idle) and folds: what the scheduled jobs would do in time. */
+    static void closeAndFold(Brain brain) throws Exception {
+        new SessionCloser(brain.server.db().jdbi(), Duration.ZERO, new Metrics()).runOnce();
+        fold(brain);
+    }
+
+    /** The sum of a numeric field over an answer's rows. */
+    static long sum(JsonNode rows, String field) {
+        long n = 0;
+        for (JsonNode row : rows) {
+            n += row.get(field).asLong();
+        }
+        return n;
     }
 
     static JsonNode analytics(Brain brain, String question, String customer) {

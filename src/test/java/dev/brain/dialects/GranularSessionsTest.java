@@ -9,11 +9,8 @@ import static dev.brain.support.Brain.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brain.metrics.Metrics;
-import dev.brain.sessions.SessionCloser;
 import dev.brain.support.Brain;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -82,8 +79,7 @@ class GranularSessionsTest {
         accepted(brain.post(started, batch(List.of(
                 event(id(), at.plusSeconds(2).toString(), "tool.call", "s1", "{\"name\":\"search\",\"ms\":100,\"ok\":true}")))), 1);
 
-        new SessionCloser(brain.server.db().jdbi(), Duration.ZERO, new Metrics()).runOnce();
-        Dialects.fold(brain);
+        Dialects.closeAndFold(brain);
     }
 
     @AfterAll

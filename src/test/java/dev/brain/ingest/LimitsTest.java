@@ -138,7 +138,9 @@ class LimitsTest extends OneBrainPerClass {
     void per_type_required_fields_and_types() {
         refused(event("session.start", "s", "{}"), "missing_field");
         refused(event("session.start", null, "{\"category\":\"c\"}"), "missing_field");
-        refused(event("session.end", "s", "{}"), "missing_field");
+        // A session.end may leave its status to the session's updates (README "Granular events"), never its session.
+        refused(event("session.end", null, "{}"), "missing_field");
+        refused(event("session.end", "s", "{\"status\":42}"), "invalid_field");
         refused(event("session.end", "s", "{\"status\":\"exploded\"}"), "invalid_field");
         refused(event("session.end", "s", "{\"status\":\"success\",\"duration_ms\":\"fast\"}"), "invalid_field");
         refused(event("session.end", "s", "{\"status\":\"success\",\"duration_ms\":1.5}"), "invalid_field");
