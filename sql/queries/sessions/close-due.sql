@@ -1,6 +1,6 @@
 -- Closes up to :batch sessions whose end is known or that were idle for :idleS seconds: one session.end each
 -- with the sums of its current generation's records, unless another path (the hooks) reported the session or its
--- sender sent that session.end itself.
+-- sender sent a session.end of it itself.
 with due as (
   select customer_id, session_id, generation, agent_id, source, start_event_id, first_ts
   from sessionizer_sessions
@@ -35,7 +35,6 @@ with due as (
          bool_or(kind = 'status' and name = 'escalated') as escalated,
          bool_or(kind = 'status' and name = 'failed') as failed_mark,
          (array_agg(name order by ts desc) filter (where kind = 'end'))[1] as end_status,
-         bool_or(kind = 'sender_end') as sender_ended,
          max(ts) filter (where kind = 'error') as last_error, max(ts) filter (where kind in ('tool', 'llm')) as last_work
   from f
   group by customer_id, session_id, generation, s_agent, s_source, start_event_id, s_first, kind = 'llm',
@@ -47,7 +46,6 @@ with due as (
          jsonb_agg(u order by model) filter (where llm) as usage,
          sum(prompts) as prompts, sum(errors) as errors, bool_or(escalated) as escalated, bool_or(failed_mark) as failed_mark,
          max(end_status) as end_status,   -- only the llm = false row has one
-         bool_or(sender_ended) as sender_ended,
          -- the last work record was an error (an error and a call at the same instant: the error)
          max(last_error) >= coalesce(max(last_work), '-infinity') as ended_on_error
   from per_model
@@ -59,7 +57,13 @@ with due as (
   select s.*, exists (select 1 from events e
                       where e.session_id = s.session_id and e.customer_id = s.customer_id
                         and e.event_type = 'session.start' and e.ts >= s.s_first - interval '1 day'
-                        and (e.payload ->> 'source') is distinct from s.s_source) as hooked
+                        and (e.payload ->> 'source') is distinct from s.s_source) as hooked,
+         -- The sender ended the session itself (its steps came alone, then its own session.end): that end stands and
+         -- has the status; V31's hash index on session.end rows makes this one probe too.
+         exists (select 1 from events e
+                 where e.session_id = s.session_id and e.customer_id = s.customer_id
+                   and e.event_type = 'session.end' and e.ts >= s.s_first - interval '1 day'
+                   and (e.payload ->> 'source') is distinct from s.s_source) as sender_ended
   from summary s where s.start_event_id is not null
   offset 0
 ), ends as (

@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A request's granular events as the sessionizer's records (README "Granular events"): tool.call, llm.call, a
- * session.update's failed/escalated mark, and the sender's own session.end (which closes an assembled session without
- * a second end). A session whose own session.start is in the same request is left out: its start and end come from
+ * A request's granular events as the sessionizer's records (README "Granular events"): tool.call, llm.call and a
+ * session.update's failed/escalated mark. The sender's own session.end of such a session is not a record: the closing
+ * job finds it and writes no second end (sql/queries/sessions/close-due.sql). A session whose own session.start is in the same request is left out: its start and end come from
  * the sender, and the sessionizer would only defer to them. Error events are not steps: an SDK may send one with its
  * session id before that session's start, and it must not open a second session.
  */
@@ -45,7 +45,7 @@ final class GranularSessions {
                     pending.add(e);
                 }
             }
-            case "tool.call", "llm.call", "session.end" -> pending.add(e);
+            case "tool.call", "llm.call" -> pending.add(e);
             default -> {
             }
         }
@@ -71,7 +71,6 @@ final class GranularSessions {
                         new Fragment.Usage(count(pl, "input_tokens"), count(pl, "output_tokens"), count(pl, "cache_read_tokens"),
                                 count(pl, "cache_creation_tokens"), pl.path("cost_cents").isNumber() ? pl.get("cost_cents").decimalValue() : null),
                         whole(pl.get("latency_ms")));
-                case "session.end" -> Fragment.senderEnd(session, id, e.ts());
                 default -> Fragment.status(session, id, e.ts(), pl.get("status").asText());
             });
         }

@@ -5,9 +5,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One small record of a session, from any wire format: a tool call, an LLM call, an error, a prompt, a status mark,
- * the session's known end or the sender's own session.end. `id` is deterministic (the same record retried has the
- * same id), so it counts once.
+ * One small record of a session, from any wire format: a tool call, an LLM call, an error, a prompt, a status mark
+ * or the session's known end. `id` is deterministic (the same record retried has the same id), so it counts once.
  * Build them with the factories; numbers are already validated (non-negative, within the wire contract's bounds).
  */
 public record Fragment(Session session, UUID id, Instant ts, Instant endTs, Kind kind, String name, Boolean ok, Long ms,
@@ -25,7 +24,7 @@ public record Fragment(Session session, UUID id, Instant ts, Instant endTs, Kind
     }
 
     public enum Kind {
-        TOOL, LLM, ERROR, PROMPT, STATUS, END, SENDER_END;
+        TOOL, LLM, ERROR, PROMPT, STATUS, END;
 
         String sql() {
             return name().toLowerCase();
@@ -60,14 +59,6 @@ public record Fragment(Session session, UUID id, Instant ts, Instant endTs, Kind
     /** A status mark that does not end the session: `escalated` (a human was needed) or `failed`. */
     public static Fragment status(Session s, UUID id, Instant ts, String status) {
         return new Fragment(s, id, ts, null, Kind.STATUS, status, null, null, null, null, null, null);
-    }
-
-    /**
-     * The sender wrote the session's session.end itself: closes the session at the next run without a second end. It
-     * never opens a session (a session the sessionizer does not hold has nothing to close).
-     */
-    public static Fragment senderEnd(Session s, UUID id, Instant ts) {
-        return new Fragment(s, id, ts, null, Kind.SENDER_END, null, null, null, null, null, null, null);
     }
 
     /** The session's known end (e.g. an invoke_agent root span), from `start` to `end` with its status: closes it at the next run. */

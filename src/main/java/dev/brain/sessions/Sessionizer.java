@@ -28,7 +28,6 @@ public final class Sessionizer {
     private static final String INSERT_SESSIONS = Resources.text("/db/queries/sessions/insert-sessions.sql");
     private static final String INSERT_FRAGMENTS = Resources.text("/db/queries/sessions/insert-fragments.sql");
     private static final String OPEN = Resources.text("/db/queries/sessions/open.sql");
-    private static final String HELD = Resources.text("/db/queries/sessions/held.sql");
 
     private final Jdbi jdbi;
     private final ObjectMapper json;
@@ -38,7 +37,7 @@ public final class Sessionizer {
         this.jdbi = jdbi;
         this.json = json;
         this.metrics = metrics;
-        metrics.describe("brain_sessionizer_records_total", "Session records by outcome (new, duplicate, no_session: a sender's end of a session not held)");
+        metrics.describe("brain_sessionizer_records_total", "Session records by outcome (new, duplicate)");
         metrics.describe("brain_sessionizer_opened_total", "Sessions opened by the sessionizer, by whether another path (hooks) reported them");
     }
 
@@ -53,34 +52,16 @@ public final class Sessionizer {
             byCustomer.computeIfAbsent(f.session().customerId(), k -> new TreeMap<>())
                     .computeIfAbsent(f.session().sessionId(), k -> new ArrayList<>()).add(f);
         }
-        if (onlySenderEndsOfSessionsNotHeld(byCustomer)) {
-            metrics.inc("brain_sessionizer_records_total", fragments.size(), "outcome", "no_session");
-            return 0;
-        }
-        int[] counts = jdbi.inTransaction(h -> {
-            int[] n = new int[2];
+        int fresh = jdbi.inTransaction(h -> {
+            int n = 0;
             for (var e : byCustomer.entrySet()) {
-                n[0] += recordSessions(h, e.getKey(), e.getValue());
-                n[1] += e.getValue().values().stream().mapToInt(List::size).sum();
+                n += recordSessions(h, e.getKey(), e.getValue());
             }
             return n;
         });
-        int fresh = counts[0];
         metrics.inc("brain_sessionizer_records_total", fresh, "outcome", "new");
-        metrics.inc("brain_sessionizer_records_total", counts[1] - fresh, "outcome", "duplicate");
-        metrics.inc("brain_sessionizer_records_total", fragments.size() - counts[1], "outcome", "no_session");
+        metrics.inc("brain_sessionizer_records_total", fragments.size() - fresh, "outcome", "duplicate");
         return fresh;
-    }
-
-    // A sender's own session.end opens nothing, so a request of only those needs the locking transaction only when one
-    // of its sessions is held. A session opened concurrently by another request is missed here exactly as the lock
-    // would miss it (its row is not committed yet either way).
-    private boolean onlySenderEndsOfSessionsNotHeld(Map<String, TreeMap<String, List<Fragment>>> byCustomer) {
-        boolean onlyEnds = byCustomer.values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream)
-                .allMatch(f -> f.kind() == Fragment.Kind.SENDER_END);
-        return onlyEnds && jdbi.withHandle(h -> byCustomer.entrySet().stream().allMatch(e -> h.createQuery(HELD)
-                .bind("customer", e.getKey()).bind("sessions", e.getValue().keySet().toArray(new String[0]))
-                .mapTo(Long.class).one() == 0));
     }
 
     private record State(int generation, boolean closed, boolean inserted) {
@@ -93,12 +74,6 @@ public final class Sessionizer {
         h.createQuery(LOCK).bind("customer", customer).bind("sessions", sessions.keySet().toArray(new String[0]))
                 .map((rs, ctx) -> Map.entry(rs.getString("session_id"), new State(rs.getInt("generation"), rs.getBoolean("closed"), false)))
                 .forEach(e -> states.put(e.getKey(), e.getValue()));
-        // A sender's own session.end only closes a session held here; it opens none (README "Granular events").
-        sessions.keySet().removeIf(id -> !states.containsKey(id)
-                && sessions.get(id).stream().allMatch(f -> f.kind() == Fragment.Kind.SENDER_END));
-        if (sessions.isEmpty()) {
-            return 0;
-        }
         List<String> missing = sessions.keySet().stream().filter(id -> !states.containsKey(id)).toList();
         if (!missing.isEmpty()) {
             Columns c = new Columns();
@@ -193,7 +168,7 @@ public final class Sessionizer {
             int generation = st.closed() ? st.generation() + 1 : st.generation();
             sessionIds[k] = e.getKey();
             generations[k] = generation;
-            ends[k++] = e.getValue().stream().anyMatch(f -> f.kind() == Fragment.Kind.END || f.kind() == Fragment.Kind.SENDER_END);
+            ends[k++] = e.getValue().stream().anyMatch(f -> f.kind() == Fragment.Kind.END);
             for (Fragment f : e.getValue()) {
                 ids[i] = f.id().toString();
                 fragmentSessions[i] = e.getKey();

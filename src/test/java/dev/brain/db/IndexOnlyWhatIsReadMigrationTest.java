@@ -36,8 +36,10 @@ class IndexOnlyWhatIsReadMigrationTest {
             try (Brain brain = Brain.startOn(db, Map.of())) {
                 List<String> indexes = brain.query("select indexname from pg_indexes where tablename in ('events', 'event_keys') order by 1",
                         rs -> rs.getString(1));
-                // V28 adds back one small index, on session.start rows only: the sessionizer's "hooks win" look-up reads it.
-                assertEquals(List.of("event_keys_pkey", "events_pkey", "events_session_start", "events_summary_failed", "events_summary_raw"),
+                // V28 and V31 add back two small hash indexes, on session.start and session.end rows only: the sessionizer's
+                // "hooks win" and "the sender ended it" look-ups read them.
+                assertEquals(List.of("event_keys_pkey", "events_pkey", "events_session_end", "events_session_start", "events_summary_failed",
+                                "events_summary_raw"),
                         indexes);
                 String key = brain.admin("key", "create", "--agent", "agent_v22").trim();
                 var retry = brain.post(key, event(stored, ts, "session.start", "s", "{\"category\":\"retry\"}"));
