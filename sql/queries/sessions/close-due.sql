@@ -59,9 +59,10 @@ with due as (
                         and e.event_type = 'session.start' and e.ts >= s.s_first - interval '1 day'
                         and (e.payload ->> 'source') is distinct from s.s_source) as hooked,
          -- The sender ended the session itself (its steps came alone, then its own session.end): that end stands and
-         -- has the status; V31's hash index on session.end rows makes this one probe too.
+         -- has the status; V31's index on session.end rows (by the id's hash) makes this one probe too.
          exists (select 1 from events e
-                 where e.session_id = s.session_id and e.customer_id = s.customer_id
+                 where hashtext(e.session_id) = hashtext(s.session_id) and e.session_id = s.session_id
+                   and e.customer_id = s.customer_id
                    and e.event_type = 'session.end' and e.ts >= s.s_first - interval '1 day'
                    and (e.payload ->> 'source') is distinct from s.s_source) as sender_ended
   from summary s where s.start_event_id is not null
