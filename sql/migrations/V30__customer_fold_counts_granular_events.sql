@@ -45,16 +45,17 @@ create function brain_fold_customer(lo bigint, hi bigint, skip_end_tools bigint[
   t as (
     select id, count(*) as calls, count(*) filter (where failed) as failures from tc group by id
   ),
-  -- A session.end's status as rollup.sql decided it (its own, else its session's latest session.update, else success).
+  -- A session.end's status as rollup.sql decided it (its own, else its session's latest session.update, else success);
+  -- an end listed there with no status (a continuation) counts in no outcome, as in rollup.sql.
   st as (
     select s.id, s.status from unnest(status_ids, statuses) as s(id, status)
   ),
   f as materialized (
     select x.customer_id, x.agent_id, x.day, x.arrived,
            (x.event_type = 'session.start')::int as sessions,
-           (x.event_type = 'session.end' and coalesce(st.status, x.payload ->> 'status') = 'success')::int as success,
-           (x.event_type = 'session.end' and coalesce(st.status, x.payload ->> 'status') = 'failed')::int as failed,
-           (x.event_type = 'session.end' and coalesce(st.status, x.payload ->> 'status') = 'escalated')::int as escalated,
+           coalesce(x.event_type = 'session.end' and (case when st.id is not null then st.status else x.payload ->> 'status' end) = 'success', false)::int as success,
+           coalesce(x.event_type = 'session.end' and (case when st.id is not null then st.status else x.payload ->> 'status' end) = 'failed', false)::int as failed,
+           coalesce(x.event_type = 'session.end' and (case when st.id is not null then st.status else x.payload ->> 'status' end) = 'escalated', false)::int as escalated,
            (x.event_type = 'error')::int as errors,
            coalesce(t.calls, 0) as tool_calls, coalesce(t.failures, 0) as tool_failures,
            coalesce(case when x.event_type = 'heartbeat'
@@ -172,12 +173,13 @@ begin
     from v30_ends group by 1, 2
   ), delta as (
     select x.customer_id, x.agent_id, (x.ts at time zone 'utc')::date as day, 1 as calls,
-           (x.payload -> 'ok' = 'false'::jsonb or coalesce(x.payload ->> 'status' in ('failure', 'timeout'), false))::int as failures
+           -- coalesce: a call without `ok` (a lean pipeline's, say) is not a failure, never a NULL (tool_failures is not null)
+           coalesce(x.payload -> 'ok' = 'false'::jsonb or x.payload ->> 'status' in ('failure', 'timeout'), false)::int as failures
     from events x left join w on w.agent_id = x.agent_id and w.session_id = x.session_id
     where x.event_type = 'tool.call' and x.id <= top and x.payload ->> 'name' is not null
       and not coalesce(w.tools_end_id < x.id, false)
     union all
-    select x.customer_id, x.agent_id, x.day, -1, -(c -> 'ok' = 'false'::jsonb)::int
+    select x.customer_id, x.agent_id, x.day, -1, -coalesce(c -> 'ok' = 'false'::jsonb, false)::int
     from v30_ends x, jsonb_array_elements(x.payload -> 'tool_calls') c
     where x.separate_tools and x.has_tools and jsonb_typeof(c) = 'object' and c ->> 'name' is not null
   )

@@ -122,16 +122,18 @@ final class GroupCommit {
     void commit(List<Request> group) {
         try (Connection c = dataSource.getConnection()) {
             try {
-                answer(group, insert(c, group));
+                var fresh = insert(c, group);
                 counted(group);
+                answer(group, fresh);
             } catch (SQLException e) {
                 if (group.size() == 1 || DbErrors.isUnavailable(e)) {
                     throw failure(group, e);
                 }
                 for (Request alone : group) {
                     try {
-                        answer(List.of(alone), insert(c, List.of(alone)));
+                        var fresh = insert(c, List.of(alone));
                         counted(List.of(alone));
+                        answer(List.of(alone), fresh);
                     } catch (SQLException single) {
                         alone.done.completeExceptionally(failure(List.of(alone), single));
                     }

@@ -23,7 +23,7 @@ class GranularCustomerFoldMigrationTest {
             String ts = Instant.now().minus(Duration.ofHours(1)).toString();
             try (Connection c = db.connect(); var s = c.createStatement()) {
                 s.execute("insert into customers (id, name, privacy_tier) values ('cust_g', 'G', 'b')");
-                s.execute("insert into agents (id, customer_id) values ('agent_g', 'cust_g')");
+                s.execute("insert into agents (id, customer_id) values ('agent_g', 'cust_g'), ('agent_h', 'cust_g')");
                 // a: started by its sender, calls as steps. b: steps, then the sessionizer's end repeating them.
                 for (String[] e : List.of(
                         new String[] {"session.start", "a", "{\"category\":\"c\"}"},
@@ -38,13 +38,18 @@ class GranularCustomerFoldMigrationTest {
                     s.execute("insert into events (ts, customer_id, agent_id, event_type, session_id, event_id, payload) values ('" + ts
                             + "', 'cust_g', 'agent_g', '" + e[0] + "', '" + e[1] + "', '" + UUID.randomUUID() + "', '" + e[2] + "')");
                 }
+                // h: another agent whose day holds only calls without `ok` (a lean pipeline's tool_call): none failed.
+                for (int i = 0; i < 2; i++) {
+                    s.execute("insert into events (ts, customer_id, agent_id, event_type, session_id, event_id, payload) values ('" + ts
+                            + "', 'cust_g', 'agent_h', 'tool.call', 'h', '" + UUID.randomUUID() + "', '{\"name\":\"search\",\"status\":\"success\"}')");
+                }
                 // The job had folded all of them with the fold of that version.
                 s.execute("select brain_fold_customer(0, (select max(id) from events))");
                 s.execute("update rollup_state set last_id = (select max(id) from events) where name = 'events'");
             }
             assertEquals(List.of("1 0", "m 1 10 1"), rows(db));
             Flyway.configure().dataSource(db.url(), null, null).locations("classpath:db/migrations").load().migrate();
-            assertEquals(List.of("3 1", "m 2 110 3"), rows(db));
+            assertEquals(List.of("5 1", "m 2 110 3"), rows(db));
         }
     }
 
