@@ -16,9 +16,10 @@ import java.util.UUID;
 /**
  * A request's granular events as the sessionizer's records (README "Granular events"): tool.call, llm.call and a
  * session.update's failed/escalated mark. The sender's own session.end of such a session is not a record: the closing
- * job finds it and writes no second end (sql/queries/sessions/close-due.sql). A session whose own session.start is in the same request is left out: its start and end come from
- * the sender, and the sessionizer would only defer to them. Error events are not steps: an SDK may send one with its
- * session id before that session's start, and it must not open a second session.
+ * job finds it and writes no second end (sql/queries/sessions/close-due.sql). A session whose own session.start is in
+ * the same request is left out: its start and end come from the sender, and the sessionizer would only defer to them.
+ * Error events are not steps: an SDK may send one with its session id before that session's start, and it must not
+ * open a second session.
  */
 final class GranularSessions {
     static final String SOURCE = "granular";

@@ -1,6 +1,7 @@
 package dev.brain.ingest;
 
 import dev.brain.auth.Principal;
+import dev.brain.config.Resources;
 import dev.brain.db.DbErrors;
 import dev.brain.error.DatabaseFailure;
 import dev.brain.metrics.Metrics;
@@ -34,6 +35,7 @@ import javax.sql.DataSource;
 final class GroupCommit {
     static final int WRITERS = 2;
     static final int MAX_ROWS = 1000;
+    private static final String INSERT = Resources.text("/db/queries/ingest/insert-events.sql");
 
     private final DataSource dataSource;
     private final Metrics metrics;
@@ -220,27 +222,4 @@ final class GroupCommit {
 
     private record Key(String agentId, String eventId) {
     }
-
-    // One array per column and the payloads as one JSON array: eight parameters whatever the row count, so one
-    // statement text, planned once per connection, and no per-row parameter to bind. The answer names rows by
-    // their position (1-based) without sending their ids back.
-    private static final String INSERT = """
-            with input as (
-              select cast(k.event_id as uuid) as event_id, cast(k.ts as timestamptz) as ts, k.event_type, k.session_id,
-                     k.agent_id, k.customer_id, k.arrival, k.payload, k.pos
-              from rows from (unnest(cast(? as text[])), unnest(cast(? as text[])), unnest(cast(? as text[])),
-                              unnest(cast(? as text[])), unnest(cast(? as text[])), unnest(cast(? as text[])),
-                              unnest(cast(? as int[])), jsonb_array_elements(cast(? as jsonb)))
-                   with ordinality as k(event_id, ts, event_type, session_id, agent_id, customer_id, arrival, payload, pos)
-            ), fresh as (
-              insert into event_keys (event_id, agent_id, ts) select event_id, agent_id, ts from input
-              on conflict (event_id, agent_id) do nothing
-              returning event_id, agent_id
-            ), stored as (
-              insert into events (ts, customer_id, agent_id, event_type, session_id, event_id, payload)
-              select i.ts, i.customer_id, i.agent_id, i.event_type, i.session_id, i.event_id, i.payload
-              from input i join fresh f using (event_id, agent_id)
-              order by i.arrival
-            )
-            select i.pos from input i join fresh f using (event_id, agent_id)""";
 }
