@@ -1,7 +1,4 @@
--- The group commit's one statement (dev.brain.ingest.GroupCommit): one array per column and the payloads as one JSON
--- array, eight parameters whatever the row count, so one statement text, planned once per connection, and no per-row
--- parameter to bind. Each event_id is claimed in event_keys for its agent, so only a new event reaches events, stored
--- in arrival order. The answer names the new rows by their position (1-based) without sending their ids back.
+-- GroupCommit's statement (its Javadoc says why; kept short: pg_stat_activity shows the first 1 KB).
 with input as (
   select cast(k.event_id as uuid) as event_id, cast(k.ts as timestamptz) as ts, k.event_type, k.session_id,
          k.agent_id, k.customer_id, k.arrival, k.payload, k.pos
