@@ -48,6 +48,9 @@ unix_socket_directories = '$DATA'
 max_connections = 200
 shared_buffers = 256MB
 fsync = on
+# Checkpoint spacing, not durability: at 1GB (the default) sustained ingest checkpointed every ~20 s and
+# each checkpoint restarts full-page images in the WAL; 4GB lets checkpoint_timeout (5 min) pace them.
+max_wal_size = 4GB
 CONF
 fi
 
