@@ -60,17 +60,17 @@ public final class IngestBench {
         // schema that run left; 3: the seed schema's naive insert (issue 16's ceiling). Writes against writes.
         // 4: HTTP again with rollups on their default schedule: the whole system.
         String dbUrl = freshDatabase(base, "brain_bench");
-        quiesce(base);
+        quiesce(base, null);
         HttpResult writesOnly = httpRun(jar, dbUrl, clients, warmup, seconds, "3600", "HTTP, rollups off");
         StorageBytes ours = StorageBytes.of(dbUrl);
         System.out.println("BYTES  : brain schema " + ours.line());
-        quiesce(base);
+        quiesce(base, dbUrl);
         JdbcResult jdbc = runJdbc(dbUrl, jdbcThreads, jdbcWarmup, seconds);
         System.out.printf("JDBC   : %,.0f events/s (%d threads, the brain's SQL on its schema, batches of 100)%n", jdbc.eventsPerSecond, jdbcThreads);
         System.out.printf("         CPU: postgres %.2f cores, JDBC writer %.2f cores%n", jdbc.cpu.postgres, jdbc.cpu.self);
         String seedUrl = freshDatabase(base, "brain_bench_seed");
         SeedCeiling.create(seedUrl);
-        quiesce(base);
+        quiesce(base, dbUrl);
         JdbcResult seed = SeedCeiling.run(seedUrl, jdbcThreads, jdbcWarmup, seconds);
         StorageBytes seedBytes = StorageBytes.of(seedUrl);
         System.out.printf("SEED   : %,.0f events/s (%d threads, seed schema + unique event_id, insert ... on conflict (event_id) do nothing, batches of 100)%n",
@@ -87,10 +87,16 @@ public final class IngestBench {
         }
     }
 
-    // Each phase starts once autovacuum has finished with the previous phase's rows (millions of inserts trigger it),
-    // so one phase's vacuum is not counted against the next; waits at most 5 minutes and says how long it waited.
-    static void quiesce(String url) throws Exception {
+    // Each phase starts once the previous phase's rows are vacuumed (millions of inserts trigger autovacuum, which
+    // would otherwise run into the next phase and be counted against it): VACUUM that database, then wait for any
+    // autovacuum worker still busy (at most 5 minutes); says how long it took.
+    static void quiesce(String url, String previous) throws Exception {
         long t0 = System.nanoTime();
+        if (previous != null) {
+            try (var c = DriverManager.getConnection(previous)) {
+                c.createStatement().execute("vacuum");
+            }
+        }
         try (var c = DriverManager.getConnection(url)) {
             while (System.nanoTime() - t0 < 300_000_000_000L) {
                 try (var rs = c.createStatement().executeQuery(
@@ -103,7 +109,7 @@ public final class IngestBench {
                 Thread.sleep(1000);
             }
         }
-        System.out.printf("         (waited %.0f s for autovacuum of the previous phase)%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf("         (%.0f s vacuuming the previous phase's rows before this phase)%n", (System.nanoTime() - t0) / 1e9);
     }
 
     static String loadAverage() throws IOException {
