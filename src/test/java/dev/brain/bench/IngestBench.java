@@ -83,7 +83,9 @@ public final class IngestBench {
         System.out.printf("SUMMARY: http %.0f seed %.0f jdbc %.0f p99 %.1f bytes %.0f seed_bytes %.0f load %s%n", writesOnly.eventsPerSecond,
                 seed.eventsPerSecond, jdbc.eventsPerSecond, writesOnly.p99, ours.total(), seedBytes.total(), loadAverage());
         if (!env("BENCH_WITH_ROLLUPS", "true").equals("false")) {
-            httpRun(jar, freshDatabase(base, "brain_bench"), clients, warmup, seconds, "10", "HTTP, rollups every 10 s");
+            String again = freshDatabase(base, "brain_bench");
+            quiesce(base, seedUrl);
+            httpRun(jar, again, clients, warmup, seconds, "10", "HTTP, rollups every 10 s");
         }
     }
 
@@ -183,7 +185,17 @@ public final class IngestBench {
         }
     }
 
-    record Cpu(double brain, double postgres, double self, double jit, double gc) {
+    // postgres: CPU seconds of every postgres process; perPid keeps them per process (empty for a rate), so a
+    // difference counts only processes alive at the end: one that ended in between (an autovacuum worker) would
+    // otherwise subtract its whole life.
+    record Cpu(double brain, double postgres, double self, double jit, double gc, Map<Long, Double> perPid) {
+        Cpu(double brain, double postgres, double self, double jit, double gc) {
+            this(brain, postgres, self, jit, gc, Map.of());
+        }
+
+        double postgresSince(Cpu before) {
+            return perPid.entrySet().stream().mapToDouble(e -> e.getValue() - before.perPid.getOrDefault(e.getKey(), 0.0)).sum();
+        }
     }
 
     record HttpResult(double eventsPerSecond, long requests, double p50, double p99, double max, long errors, Cpu cpu) {
@@ -272,7 +284,7 @@ public final class IngestBench {
         Arrays.sort(sorted);
         double eps = accepted.get() / elapsed;
         return new HttpResult(eps, sorted.length, pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
-                errors.get(), new Cpu((after.brain - before.brain) / elapsed, (after.postgres - before.postgres) / elapsed,
+                errors.get(), new Cpu((after.brain - before.brain) / elapsed, after.postgresSince(before) / elapsed,
                 (after.self - before.self) / elapsed, (after.jit - before.jit) / elapsed, (after.gc - before.gc) / elapsed));
     }
 
@@ -363,13 +375,16 @@ public final class IngestBench {
         double tick = 100.0;
         double brain = brainPid > 0 ? procCpu(brainPid) / tick : 0;
         double pg = 0;
+        Map<Long, Double> perPid = new java.util.HashMap<>();
         try (var dirs = Files.list(Path.of("/proc"))) {
             for (Path p : (Iterable<Path>) dirs::iterator) {
                 String name = p.getFileName().toString();
                 if (name.chars().allMatch(Character::isDigit)) {
                     try {
                         if (Files.readString(p.resolve("comm")).trim().startsWith("postgres")) {
-                            pg += procCpu(Long.parseLong(name)) / tick;
+                            double seconds = procCpu(Long.parseLong(name)) / tick;
+                            pg += seconds;
+                            perPid.put(Long.parseLong(name), seconds);
                         }
                     } catch (IOException ignored) {
                         // process ended
@@ -379,7 +394,7 @@ public final class IngestBench {
         }
         double self = procCpu(ProcessHandle.current().pid()) / tick;
         return new Cpu(brain, pg, self, brainPid > 0 ? threadsCpu(brainPid, "C1 Compiler", "C2 Compiler") / tick : 0,
-                brainPid > 0 ? threadsCpu(brainPid, "GC Thread", "G1 ") / tick : 0);
+                brainPid > 0 ? threadsCpu(brainPid, "GC Thread", "G1 ") / tick : 0, perPid);
     }
 
     // CPU ticks of the process's threads whose name starts with one of the prefixes (the JIT compiler's, the GC's).

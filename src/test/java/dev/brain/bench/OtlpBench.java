@@ -156,7 +156,7 @@ public final class OtlpBench {
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 0, (int) l[l.length - 1])).sorted().toArray();
         System.out.printf("%-38s: %,8.0f records/s, %,5d requests, p50 %6.1f ms, p99 %6.1f ms, errors %d; CPU brain %.2f, postgres %.2f cores%n",
                 label, accepted.get() / elapsed, all.length, IngestBench.pct(all, 0.5), IngestBench.pct(all, 0.99), errors.get(),
-                (after.brain() - before.brain()) / elapsed, (after.postgres() - before.postgres()) / elapsed);
+                (after.brain() - before.brain()) / elapsed, after.postgresSince(before) / elapsed);
     }
 
     private static final Random RND = new Random(7);

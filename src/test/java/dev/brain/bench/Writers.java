@@ -59,7 +59,7 @@ final class Writers {
             throw new IllegalStateException(failures.get() + " writer(s) failed");
         }
         return new IngestBench.JdbcResult(written.get() / elapsed,
-                new IngestBench.Cpu(0, (after.postgres() - before.postgres()) / elapsed, (after.self() - before.self()) / elapsed, 0, 0));
+                new IngestBench.Cpu(0, after.postgresSince(before) / elapsed, (after.self() - before.self()) / elapsed, 0, 0));
     }
 
     private Writers() {
