@@ -47,8 +47,8 @@ public final class IngestBench {
         int seconds = Integer.parseInt(env("BENCH_SECONDS", "20"));
         // The brain's warm-up is 60 s: a brain runs for days, and on 2 cores its JIT compiler still took 0.30-0.36 cores
         // 5 s in and 0.12-0.19 at 30 s (the CPU line prints it); BENCH_WARMUP_SECONDS=5 measures a cold brain, as the bench
-        // did before. The JDBC phases keep 5 s: PostgreSQL has nothing to compile, and 60 s there only grew their tables
-        // (their figures fell by a fifth), which would flatter the HTTP path's ratio.
+        // did before. The JDBC phases keep 5 s: PostgreSQL has nothing to compile, and with 60 s their figures fell by a
+        // fifth (larger tables, and then still the HTTP phase's autovacuum), which would flatter the HTTP path's ratio.
         int warmup = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "60"));
         int jdbcWarmup = Integer.parseInt(env("BENCH_JDBC_WARMUP_SECONDS", "5"));
         int jdbcThreads = Integer.parseInt(env("BENCH_JDBC_THREADS", "2"));
@@ -374,7 +374,6 @@ public final class IngestBench {
     static Cpu cpu(long brainPid) throws IOException {
         double tick = 100.0;
         double brain = brainPid > 0 ? procCpu(brainPid) / tick : 0;
-        double pg = 0;
         Map<Long, Double> perPid = new java.util.HashMap<>();
         try (var dirs = Files.list(Path.of("/proc"))) {
             for (Path p : (Iterable<Path>) dirs::iterator) {
@@ -382,9 +381,7 @@ public final class IngestBench {
                 if (name.chars().allMatch(Character::isDigit)) {
                     try {
                         if (Files.readString(p.resolve("comm")).trim().startsWith("postgres")) {
-                            double seconds = procCpu(Long.parseLong(name)) / tick;
-                            pg += seconds;
-                            perPid.put(Long.parseLong(name), seconds);
+                            perPid.put(Long.parseLong(name), procCpu(Long.parseLong(name)) / tick);
                         }
                     } catch (IOException ignored) {
                         // process ended
@@ -393,6 +390,7 @@ public final class IngestBench {
             }
         }
         double self = procCpu(ProcessHandle.current().pid()) / tick;
+        double pg = perPid.values().stream().mapToDouble(Double::doubleValue).sum();
         return new Cpu(brain, pg, self, brainPid > 0 ? threadsCpu(brainPid, "C1 Compiler", "C2 Compiler") / tick : 0,
                 brainPid > 0 ? threadsCpu(brainPid, "GC Thread", "G1 ") / tick : 0, perPid);
     }
@@ -406,9 +404,7 @@ public final class IngestBench {
                     String comm = Files.readString(t.resolve("comm")).trim();
                     for (String prefix : prefixes) {
                         if (comm.startsWith(prefix)) {
-                            String stat = Files.readString(t.resolve("stat"));
-                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                            sum += statTicks(t.resolve("stat"));
                             break;
                         }
                     }
@@ -421,7 +417,12 @@ public final class IngestBench {
     }
 
     static long procCpu(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return statTicks(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    // utime + stime of a /proc stat file (a process's or a thread's), in clock ticks.
+    private static long statTicks(Path statFile) throws IOException {
+        String stat = Files.readString(statFile);
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
